@@ -1,0 +1,97 @@
+/**
+ * Builds the Fastify app from the kernel and the modules. Kept apart from the code that listens,
+ * so tests call `app.inject()`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { Kernel } from './kernel/context.js';
+import { AppError } from './kernel/errors.js';
+import { registerErrorHandling } from './kernel/http.js';
+import { registerAuthHook } from './modules/identity/hooks.js';
+import { identityRoutes } from './modules/identity/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { calendarRoutes } from './modules/calendar/routes.js';
+import { workbenchRoutes } from './modules/workbench/routes.js';
+import { platformRoutes } from './modules/platform/routes.js';
+
+export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export interface AppOptions {
+  /** The built web app to serve at `/`; null serves the API only. */
+  webDir?: string | null;
+  logger?: boolean;
+}
+
+export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false || k.config.logLevel === 'silent' ? false : { level: k.config.logLevel },
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array' } },
+  }).setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  registerErrorHandling(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design writes its styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: '公数 Gongshu API', version: '1', description: '省级公共数据资源开发利用平台 API。错误格式：{ error: { code, message, source? } }。' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API 密钥：Authorization: Bearer gsk_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'gongshu_session' },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+  });
+  registerAuthHook(app, k);
+
+  await app.register(platformRoutes, { kernel: k });
+  await app.register(identityRoutes, { kernel: k });
+  await app.register(auditRoutes, { kernel: k });
+  await app.register(calendarRoutes, { kernel: k });
+  await app.register(workbenchRoutes, { kernel: k });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;
+  const indexHtml = webDir ? path.join(webDir, 'index.html') : null;
+  if (webDir && indexHtml && fs.existsSync(indexHtml)) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+    app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+      // Unknown API paths are JSON 404s; every other path is a page of the single-page app.
+      if (req.url.startsWith('/api/')) throw new AppError('NOT_FOUND', `没有这个接口：${req.method} ${req.url.split('?')[0]}`);
+      const file = path.join(webDir, decodeURIComponent(req.url.split('?')[0] ?? '/'));
+      if (file.startsWith(webDir) && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(path.relative(webDir, file));
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(new AppError('NOT_FOUND', `没有这个接口：${req.method} ${req.url.split('?')[0]}`).toJSON());
+  });
+  return app;
+}

@@ -1,0 +1,38 @@
+/**
+ * `gongshu seed-demo`: the demo province. Runs in one transaction with its audit event; refuses
+ * to run on a database that already holds orgs.
+ */
+import crypto from 'node:crypto';
+import { audit } from '../kernel/audit.js';
+import { SYSTEM_ACTOR, type Kernel } from '../kernel/context.js';
+import { DEMO_ORGS, hasOrgs, insertDemoIdentity } from '../modules/identity/demo.js';
+
+export interface SeedResult {
+  seeded: boolean;
+  /** Set when the admin password was generated because GONGSHU_ADMIN_PASSWORD was unset. */
+  generatedAdminPassword: string | null;
+  orgs: number;
+  users: number;
+}
+
+/** A random password that passes the platform's password policy. */
+export function generatePassword(): string {
+  return `Gs-${crypto.randomBytes(9).toString('base64url')}9`;
+}
+
+export async function seedDemo(k: Kernel): Promise<SeedResult> {
+  const generated = k.config.adminPassword ? null : generatePassword();
+  const adminPassword = k.config.adminPassword ?? (generated as string);
+  return k.db.kysely.transaction().execute(async (trx) => {
+    if (await hasOrgs(trx)) return { seeded: false, generatedAdminPassword: null, orgs: 0, users: 0 };
+    const ids = await insertDemoIdentity(k, trx, { admin: adminPassword, demo: k.config.demoPassword });
+    const users = DEMO_ORGS.reduce((n, o) => n + o.users.length, 0);
+    await audit(k, trx, SYSTEM_ACTOR, {
+      action: 'demo.seed',
+      objectType: 'platform',
+      objectId: k.profile.id,
+      details: { orgs: ids.size, users, jurisdiction: k.profile.id },
+    });
+    return { seeded: true, generatedAdminPassword: generated, orgs: ids.size, users };
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error registry. Services throw `AppError` with a stable code; the HTTP layer maps the
+ * code to a status and renders `{ error: { code, message, source?, fields? } }`.
+ */
+
+export const errorStatus = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  DUPLICATE: 409,
+  INVALID_STATE: 409,
+  INVALID_CODE: 422,
+  RULE_VIOLATION: 422,
+  ACCOUNT_LOCKED: 423,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface FieldError {
+  /** JSON path of the offending field, e.g. `uscc` or `roles/0`. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** The article a refusal rests on, e.g. `000 第十四条`. */
+  readonly source: string | undefined;
+  readonly fields: FieldError[] | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { source?: string; fields?: FieldError[] } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.source = opts.source;
+    this.fields = opts.fields;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+
+  toJSON() {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.source ? { source: this.source } : {}),
+        ...(this.fields ? { fields: this.fields } : {}),
+      },
+    };
+  }
+}
+
+export const notFound = (what: string, id?: string) =>
+  new AppError('NOT_FOUND', id ? `${what}不存在：${id}` : `${what}不存在`);
+
+/** A 422 naming the field whose value failed a checksum or a format rule. */
+export const invalidField = (field: string, message: string) =>
+  new AppError('INVALID_CODE', `${field}：${message}`, { fields: [{ field, message }] });

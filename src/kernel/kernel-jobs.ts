@@ -1,0 +1,28 @@
+/** The kernel's own background jobs: the deadline sweeper, audit checkpoints, session clean-up. */
+import { checkpointHead } from './audit.js';
+import { sweepOverdue } from './deadlines.js';
+import type { Job } from './jobs.js';
+
+export const kernelJobs: readonly Job[] = [
+  {
+    name: 'deadlines.sweep',
+    async run(k, trx) {
+      const n = await sweepOverdue(k, trx);
+      return `${n} duties became overdue`;
+    },
+  },
+  {
+    name: 'audit.checkpoint',
+    async run(k, trx) {
+      const seq = await checkpointHead(k, trx);
+      return seq === null ? 'chain unchanged' : `signed checkpoint at ${seq}`;
+    },
+  },
+  {
+    name: 'sessions.cleanup',
+    async run(k, trx) {
+      const r = await trx.deleteFrom('sessions').where('expires_at', '<=', k.clock.now()).executeTakeFirst();
+      return `${Number(r.numDeletedRows)} expired sessions removed`;
+    },
+  },
+];

@@ -1,0 +1,135 @@
+/** Queries on the identity module's own tables (orgs, users, sessions, api_keys). */
+import { sql } from 'kysely';
+import type { Executor } from '../../kernel/db.js';
+
+export const orgColumns = ['orgs.id', 'orgs.name', 'orgs.uscc', 'orgs.kind', 'orgs.region_code', 'orgs.parent_id', 'orgs.roles', 'orgs.created_at'] as const;
+
+export function findOrg(db: Executor, id: string) {
+  return db
+    .selectFrom('orgs')
+    .leftJoin('regions', 'regions.code', 'orgs.region_code')
+    .select([...orgColumns, 'regions.name as region_name'])
+    .where('orgs.id', '=', id)
+    .executeTakeFirst();
+}
+
+export interface OrgFilter {
+  q?: string | undefined;
+  role?: string | undefined;
+  regionCode?: string | undefined;
+  kind?: 'organization' | 'person' | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listOrgs(db: Executor, f: OrgFilter) {
+  let q = db.selectFrom('orgs').leftJoin('regions', 'regions.code', 'orgs.region_code');
+  if (f.q) q = q.where((eb) => eb.or([eb('orgs.name', 'ilike', `%${f.q}%`), eb('orgs.uscc', '=', f.q!.toUpperCase())]));
+  if (f.role) q = q.where(sql<boolean>`${f.role} = ANY(orgs.roles)`);
+  if (f.regionCode) q = q.where('orgs.region_code', '=', f.regionCode);
+  if (f.kind) q = q.where('orgs.kind', '=', f.kind);
+  const [items, total] = await Promise.all([
+    q.select([...orgColumns, 'regions.name as region_name']).orderBy('orgs.region_code').orderBy('orgs.name').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export const userColumns = [
+  'users.id',
+  'users.org_id',
+  'users.login',
+  'users.name',
+  'users.roles',
+  'users.disabled',
+  'users.locked_until',
+  'users.created_at',
+  'users.last_login_at',
+] as const;
+
+export function findUser(db: Executor, id: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select([...userColumns, 'orgs.name as org_name'])
+    .where('users.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function findUserByLogin(db: Executor, login: string) {
+  return db.selectFrom('users').selectAll().where(sql`lower(login)`, '=', login.toLowerCase()).executeTakeFirst();
+}
+
+export interface UserFilter {
+  orgId?: string | undefined;
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listUsers(db: Executor, f: UserFilter) {
+  let q = db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id');
+  if (f.orgId) q = q.where('users.org_id', '=', f.orgId);
+  if (f.q) q = q.where((eb) => eb.or([eb('users.login', 'ilike', `%${f.q}%`), eb('users.name', 'ilike', `%${f.q}%`)]));
+  const [items, total] = await Promise.all([
+    q.select([...userColumns, 'orgs.name as org_name']).orderBy('orgs.name').orderBy('users.login').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+/** The signed-in user and org behind a session token hash, if the session is live. */
+export function findSession(db: Executor, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select([
+      'sessions.csrf',
+      'users.id as user_id',
+      'users.login',
+      'users.name as user_name',
+      'users.roles as user_roles',
+      'users.disabled',
+      'orgs.id as org_id',
+      'orgs.name as org_name',
+      'orgs.uscc',
+      'orgs.kind',
+      'orgs.region_code',
+      'orgs.roles as org_roles',
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** The org and creating user behind an API key hash, if the key is live. */
+export function findApiKey(db: Executor, keyHash: string, now: Date) {
+  return db
+    .selectFrom('api_keys')
+    .innerJoin('users', 'users.id', 'api_keys.created_by')
+    .innerJoin('orgs', 'orgs.id', 'api_keys.org_id')
+    .select([
+      'api_keys.id as key_id',
+      'api_keys.last_used_at',
+      'users.id as user_id',
+      'users.login',
+      'users.name as user_name',
+      'users.roles as user_roles',
+      'users.disabled',
+      'orgs.id as org_id',
+      'orgs.name as org_name',
+      'orgs.uscc',
+      'orgs.kind',
+      'orgs.region_code',
+      'orgs.roles as org_roles',
+    ])
+    .where('api_keys.key_hash', '=', keyHash)
+    .where('api_keys.revoked_at', 'is', null)
+    .where('api_keys.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export function regionExists(db: Executor, code: string) {
+  return db.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst();
+}
