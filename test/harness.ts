@@ -4,6 +4,7 @@
  * manual clock, and the app built for `inject()`.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../src/kernel/config.js';
@@ -14,6 +15,7 @@ import { bootKernel } from '../src/kernel/boot.js';
 import type { Kernel } from '../src/kernel/context.js';
 import { buildApp } from '../src/app.js';
 import { seedDemo } from '../src/demo/seed.js';
+import { snapshotPath } from './global-setup.js';
 
 export const ADMIN_PASSWORD = 'Admin-pass-2026';
 export const DEMO_PASSWORD = 'Gongshu@2026';
@@ -23,7 +25,9 @@ export const DEFAULT_NOW = '2026-09-18T10:00:00+08:00';
 export async function freshDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const db = await openPglite(undefined);
+    const snapshotFile = snapshotPath();
+    const snapshot = fs.existsSync(snapshotFile) ? new Blob([fs.readFileSync(snapshotFile)]) : undefined;
+    const db = await openPglite(undefined, snapshot);
     return { db, drop: () => db.close() };
   }
   const name = `gongshu_t_${crypto.randomBytes(6).toString('hex')}`;

@@ -37,10 +37,15 @@ const asNumber = (v: string) => {
 pg.types.setTypeParser(DATE_OID, (v) => v);
 pg.types.setTypeParser(INT8_OID, asNumber);
 
-export async function openPglite(dir: string | undefined): Promise<Db> {
+/**
+ * Opens PGlite in `dir`, or in memory when `dir` is undefined. `snapshot` (a `dumpDataDir`
+ * tarball) starts the database from a copy instead of running initdb — tests use it.
+ */
+export async function openPglite(dir: string | undefined, snapshot?: Blob): Promise<Db> {
   if (dir) fs.mkdirSync(path.dirname(dir), { recursive: true });
   const pglite = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),
+    ...(snapshot ? { loadDataDir: snapshot } : {}),
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: asNumber },
   });
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });

@@ -17,7 +17,7 @@ export const identityRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app
   const loginLimit = { rateLimit: { max: k.config.loginRateLimitPerMinute, timeWindow: '1 minute' } };
 
   const setSessionCookies = (reply: FastifyReply, s: authService.Session) => {
-    const common = { path: '/', sameSite: 'lax' as const, secure: k.config.cookieSecure, expires: s.expiresAt };
+    const common = { path: '/', sameSite: 'lax' as const, secure: k.config.cookieSecure, maxAge: k.config.sessionTtlHours * 3600 };
     reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
     reply.setCookie(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });
   };
