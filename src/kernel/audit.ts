@@ -76,7 +76,7 @@ const checkpointPayload = (seq: number, hash: string, at: Date) =>
  */
 export async function audit(k: Pick<Kernel, 'clock' | 'crypto' | 'config'>, trx: Trx, actor: Actor, input: AuditInput): Promise<number> {
   const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).forUpdate().executeTakeFirstOrThrow();
-  const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
+  const details = JSON.parse(JSON.stringify({ ...input.details, ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}) })) as Record<string, unknown>;
   const event = {
     seq: Number(head.seq) + 1,
     at: k.clock.now(),

@@ -52,7 +52,7 @@ export interface AuthContext {
 }
 
 /** The audit actor of a request. */
-export const actorOf = (auth: AuthContext): Actor => ({ userId: auth.user.id, orgId: auth.org.id });
+export const actorOf = (auth: AuthContext): Actor => ({ userId: auth.user.id, orgId: auth.org.id, apiKeyId: auth.apiKeyId });
 
 export const hasOrgRole = (auth: AuthContext, role: OrgRole) => auth.org.roles.includes(role);
 export const hasUserRole = (auth: AuthContext, role: UserRole) => auth.user.roles.includes(role);

@@ -125,9 +125,11 @@ describe('addWorkingDays counts from the day after the starting day (民法典 �
   });
 
   it('counts from a weekend day to the next working day', () => {
-    expect(add('2026-09-19', 1).date).toBe('2026-09-21');
-    // From Saturday 09-19, the Sunday 09-20 is an adjusted working day.
-    expect(add('2026-09-18', 1).date).toBe('2026-09-21');
+    expect(add('2026-09-12', 1).date).toBe('2026-09-14'); // Saturday → Monday
+    expect(add('2026-09-13', 1).date).toBe('2026-09-14'); // Sunday → Monday
+    // From Friday 09-18 or Saturday 09-19, the Sunday 09-20 is an adjusted working day.
+    expect(add('2026-09-18', 1).date).toBe('2026-09-20');
+    expect(add('2026-09-19', 1).date).toBe('2026-09-20');
   });
 
   it('crosses the 2025/2026 year boundary onto the adjusted Sunday 2026-01-04', () => {

@@ -3,6 +3,7 @@
  * a message naming the variable.
  */
 import path from 'node:path';
+import { isIsoDate } from './calendar.js';
 
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -87,7 +88,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       throw new ConfigError('GONGSHU_NOW', `must be an ISO 8601 instant with its offset, e.g. 2026-09-18T10:00:00+08:00, got "${env.GONGSHU_NOW}"`);
     }
     startAt = new Date(env.GONGSHU_NOW);
-    if (Number.isNaN(startAt.getTime())) throw new ConfigError('GONGSHU_NOW', `is not a valid instant: "${env.GONGSHU_NOW}"`);
+    // `Date` rolls 2026-02-30 over to March; a date that does not exist is a typo, not an instant.
+    if (Number.isNaN(startAt.getTime()) || !isIsoDate(env.GONGSHU_NOW.slice(0, 10))) throw new ConfigError('GONGSHU_NOW', `is not a valid instant: "${env.GONGSHU_NOW}"`);
   }
   for (const name of ['GONGSHU_SM4_KEY', 'GONGSHU_HMAC_KEY'] as const) {
     const v = env[name];
@@ -122,11 +124,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     jobIntervalSeconds: int(env, 'JOB_INTERVAL_SECONDS', 60, 1, 86_400),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
-    keys: {
+    keys: Object.freeze({
       sm4Key: env.GONGSHU_SM4_KEY || undefined,
       hmacKey: env.GONGSHU_HMAC_KEY || undefined,
       sm2PrivateKeyPem: sm2,
-    },
+    }),
     ...overrides,
   };
   return Object.freeze(config);

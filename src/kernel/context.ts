@@ -20,6 +20,8 @@ export interface Kernel {
 export interface Actor {
   readonly userId: string | null;
   readonly orgId: string | null;
+  /** Set when the caller authenticated with an API key; recorded in the event's details. */
+  readonly apiKeyId?: string | null;
 }
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ userId: null, orgId: null });

@@ -22,6 +22,12 @@ export interface OrgInput {
   roles: OrgRole[];
 }
 
+async function mustFindOrg(trx: Executor, id: string) {
+  const org = await repo.findOrg(trx, id);
+  if (!org) throw notFound('机构', id);
+  return orgView(org);
+}
+
 async function checkParent(trx: Executor, parentId: string | undefined | null, selfId?: string) {
   if (!parentId) return;
   if (parentId === selfId) throw invalidField('parentId', '上级机构不能是本机构');
@@ -55,7 +61,7 @@ export async function createOrg(k: Kernel, auth: AuthContext, input: OrgInput) {
       .values({ id, name: input.name, uscc, kind: 'organization', region_code: input.regionCode, parent_id: input.parentId ?? null, roles: [...new Set(input.roles)], created_at: k.clock.now() })
       .execute();
     await audit(k, trx, actorOf(auth), { action: 'org.create', objectType: 'org', objectId: id, details: { name: input.name, uscc, regionCode: input.regionCode, parentId: input.parentId ?? null, roles: input.roles } });
-    return orgView((await repo.findOrg(trx, id))!);
+    return mustFindOrg(trx, id);
   });
 }
 
@@ -88,7 +94,7 @@ export async function updateOrg(k: Kernel, auth: AuthContext, id: string, patch:
       objectId: id,
       details: { before: { name: before.name, roles: before.roles, parentId: before.parent_id }, after: patch },
     });
-    return orgView((await repo.findOrg(trx, id))!);
+    return mustFindOrg(trx, id);
   });
 }
 

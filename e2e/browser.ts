@@ -1,0 +1,177 @@
+/**
+ * Browser tests: one Chromium and one server (a fresh seeded database, `web/dist` served) per
+ * test file, a fresh browser context (cookie jar) per test.
+ *
+ * Without a Chromium the browser tests are skipped, loudly; with `GONGSHU_REQUIRE_E2E=1` (CI)
+ * they fail instead. They also fail, naming the fix, when the web app has not been built.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, testEnv, type TestEnv, type TestEnvOptions } from '../test/harness.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const REQUIRE_E2E = process.env.GONGSHU_REQUIRE_E2E === '1';
+export const WEB_DIR = path.resolve('web/dist');
+
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+/** How long a page may take to show what a test waits for. */
+export const UI_TIMEOUT = 15_000;
+
+export const SKIP_TITLE = `BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM_PATH} — apt-get install chromium (or set CHROMIUM_PATH)`;
+
+function boxed(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '!'.repeat(width + 6);
+  return ['', bar, ...lines.map((l) => `!! ${l.padEnd(width)} !!`), bar, ''].join('\n');
+}
+
+function chromiumInstalled(): boolean {
+  try {
+    fs.accessSync(CHROMIUM_PATH, fs.constants.X_OK);
+    return fs.statSync(CHROMIUM_PATH).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Throws, saying what to do, when the tests cannot run (no Chromium, no built web app). */
+function assertReady(): void {
+  if (!chromiumInstalled()) {
+    throw new Error(
+      `GONGSHU_REQUIRE_E2E=1 but there is no Chromium at ${CHROMIUM_PATH}: ` +
+        'install it (apt-get install chromium) or point CHROMIUM_PATH at a Chromium binary.',
+    );
+  }
+  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
+    throw new Error(`The web app is not built (${path.join(WEB_DIR, 'index.html')} is missing): run npm run build:web`);
+  }
+}
+
+export interface E2E {
+  readonly env: TestEnv;
+  readonly browser: Browser;
+  /** `http://127.0.0.1:<port>` of this file's server. */
+  readonly baseUrl: string;
+  /** A page in a fresh browser context (its own cookies), closed after the test. */
+  newPage(): Promise<Page>;
+  /** Opens /login on a fresh page and signs in; resolves once the signed-in layout shows. */
+  loginPage(login: string, password?: string): Promise<Page>;
+}
+
+export function passwordOf(login: string): string {
+  return login === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD;
+}
+
+/**
+ * Waits until `locator` shows `text`; on timeout the error says what it showed instead.
+ * Returns the first matching element.
+ */
+export async function waitForText(locator: Locator, text: string | RegExp, timeout = UI_TIMEOUT): Promise<Locator> {
+  const match = locator.filter({ hasText: text }).first();
+  try {
+    await match.waitFor({ state: 'visible', timeout });
+  } catch {
+    const shown = await locator.allInnerTexts().catch(() => []);
+    throw new Error(`expected ${String(locator)} to show ${String(text)} within ${timeout} ms; it shows: ${JSON.stringify(shown)}`);
+  }
+  return match;
+}
+
+/** Fills the login form on `page` (already on /login) and submits it. */
+export async function submitLogin(page: Page, login: string, password: string): Promise<void> {
+  await page.getByTestId('login-name').fill(login);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/**
+ * Declares a browser test suite. `body` registers the tests; `setup` runs once after the server
+ * is up and before any test (e.g. to create duties on the ledger).
+ */
+export function e2eSuite(
+  name: string,
+  body: (ctx: E2E) => void,
+  opts: { env?: TestEnvOptions; setup?: (env: TestEnv) => Promise<void> } = {},
+): void {
+  if (!chromiumInstalled() && !REQUIRE_E2E) {
+    console.warn(boxed([SKIP_TITLE, `(${name}) Set GONGSHU_REQUIRE_E2E=1 to make this a failure.`]));
+    describe(name, () => {
+      it.skip(SKIP_TITLE, () => undefined);
+    });
+    return;
+  }
+
+  let env: TestEnv | undefined;
+  let browser: Browser | undefined;
+  let baseUrl = '';
+  let contexts: BrowserContext[] = [];
+
+  const ctx: E2E = {
+    get env() {
+      if (!env) throw new Error('the test server is not running');
+      return env;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not running');
+      return browser;
+    },
+    get baseUrl() {
+      return baseUrl;
+    },
+    async newPage() {
+      const context = await ctx.browser.newContext({ baseURL: baseUrl, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+      context.setDefaultTimeout(UI_TIMEOUT);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async loginPage(login, password = passwordOf(login)) {
+      const page = await ctx.newPage();
+      await page.goto('/login');
+      await submitLogin(page, login, password);
+      await waitForText(page.getByTestId('current-user'), login);
+      return page;
+    },
+  };
+
+  describe(name, () => {
+    beforeAll(async () => {
+      assertReady();
+      const launching = chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+      // Start the server while Chromium starts; close whichever came up if the other fails.
+      const [b, e] = await Promise.allSettled([launching, testEnv({ ...opts.env, webDir: WEB_DIR })]);
+      if (b.status === 'fulfilled') browser = b.value;
+      if (e.status === 'fulfilled') env = e.value;
+      if (b.status === 'rejected') throw new Error(`Could not launch Chromium at ${CHROMIUM_PATH}: ${String(b.reason)}`);
+      if (e.status === 'rejected') throw e.reason;
+      await ctx.env.app.listen({ port: 0, host: '127.0.0.1' });
+      const addr = ctx.env.app.server.address();
+      if (!addr || typeof addr === 'string') throw new Error(`unexpected server address ${String(addr)}`);
+      baseUrl = `http://127.0.0.1:${addr.port}`;
+      if (opts.setup) await opts.setup(ctx.env);
+    });
+
+    afterEach(async () => {
+      const open = contexts;
+      contexts = [];
+      await Promise.all(open.map((c) => c.close().catch(() => undefined)));
+    });
+
+    afterAll(async () => {
+      await browser?.close().catch(() => undefined);
+      await env?.close();
+    });
+
+    body(ctx);
+  });
+}
