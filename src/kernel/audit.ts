@@ -4,7 +4,6 @@
  * every `auditCheckpointEvery` events an SM2-signed checkpoint of the head is written.
  * Nothing updates or deletes an event (a trigger refuses it); `verifyChain` finds what bypassed it.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor, Kernel } from './context.js';
 import type { Executor, Trx } from './db.js';
@@ -147,7 +146,8 @@ export interface VerifyResult {
 
 /**
  * Walks the whole chain in order, recomputing every hash, and checks the head and every signed
- * checkpoint against it. Detects any event changed, removed (gap or truncated tail) or reordered.
+ * checkpoint against it, with the platform's own SM2 key. Detects any event changed, removed
+ * (gap or truncated tail) or reordered.
  */
 export async function verifyChain(crypto: Crypto, db: Executor, batch = 10_000): Promise<VerifyResult> {
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
@@ -184,7 +184,10 @@ export async function verifyChain(crypto: Crypto, db: Executor, batch = 10_000):
       const cp = cpBySeq.get(seq);
       if (cp) {
         if (cp.hash !== h) return fail(seq, `事件 ${seq} 与已签名检查点的哈希不符`);
-        if (!crypto.verify(checkpointPayload(seq, cp.hash, new Date(cp.at)), cp.signature, cryptoKey(cp.public_key))) {
+        // Checked against the platform's own key, never the key stored beside the signature:
+        // whoever can rewrite the tables could store a key of their own there.
+        if (cp.key_id !== crypto.keys.sm2KeyId) return fail(seq, `检查点 ${seq} 不是用本平台的 SM2 密钥签名的（密钥 ${cp.key_id}）`);
+        if (!crypto.verify(checkpointPayload(seq, cp.hash, new Date(cp.at)), cp.signature)) {
           return fail(seq, `检查点 ${seq} 的 SM2 签名无效`);
         }
         cpVerified++;
@@ -201,14 +204,4 @@ export async function verifyChain(crypto: Crypto, db: Executor, batch = 10_000):
   const orphan = cps.find((c) => Number(c.seq) > last);
   if (orphan) return fail(last + 1, `已签名检查点 ${orphan.seq} 之前的事件缺失`);
   return { ok: true, checked, headSeq, firstBadSeq: null, reason: null, checkpoints: { count: cps.length, verified: cpVerified, latest } };
-}
-
-const keyCache = new Map<string, KeyObject>();
-function cryptoKey(pem: string): KeyObject {
-  let key = keyCache.get(pem);
-  if (!key) {
-    key = createPublicKey(pem);
-    keyCache.set(pem, key);
-  }
-  return key;
 }

@@ -122,6 +122,7 @@ describe('loadKeys', () => {
     const b = new Crypto(second);
     expect(b.decrypt(a.encrypt('11010519491231002X'))).toBe('11010519491231002X');
     expect(b.verify('p', a.sign('p'))).toBe(true);
+    expect(b.verify('p', a.sign('p'), crypto.createPublicKey(a.publicKeyPem()))).toBe(true);
     expect(b.hmac('v')).toBe(a.hmac('v'));
   });
 

@@ -73,7 +73,11 @@ function fromPrivate(sm2Private: crypto.KeyObject, sm4Key: Buffer, hmacKey: Buff
 /** Fresh keys held in memory only (tests). */
 export function ephemeralKeys(): Keys {
   const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'SM2' });
-  return fromPrivate(privateKey, crypto.randomBytes(16), crypto.randomBytes(16));
+  // Through PEM, as `loadKeys` does: OpenSSL then treats the key as SM2 and signs with the SM2
+  // scheme; the generated key object would sign with ECDSA on the SM2 curve, which a public key
+  // read back from a checkpoint's PEM does not verify.
+  const sm2Private = crypto.createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return fromPrivate(sm2Private, crypto.randomBytes(16), crypto.randomBytes(16));
 }
 
 function readOrCreate(file: string, create: () => string): string {

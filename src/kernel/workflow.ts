@@ -37,7 +37,8 @@ export function defineWorkflow<S extends string, E extends string, C>(name: stri
       return (Object.keys(frozen) as E[]).filter((e) => frozen[e].from.includes(state));
     },
     apply(state, event, ctx) {
-      const t = frozen[event];
+      // Own keys only: an event named `toString` or `constructor` is unknown, not inherited.
+      const t = Object.hasOwn(frozen, event) ? frozen[event] : undefined;
       if (!t) throw new AppError('INVALID_STATE', `${name}：未知操作 ${event}`);
       if (!t.from.includes(state)) {
         throw new AppError('INVALID_STATE', `${name}：当前状态 ${state} 下不能执行 ${event}（须处于 ${t.from.join(' / ')}）`);
