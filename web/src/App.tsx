@@ -12,7 +12,7 @@ import { ForbiddenPage, NotFoundPage } from './pages/errors/ErrorPages';
 
 /** Signed-in pages only: anyone else goes to /login and comes back afterwards. */
 function RequireSession({ children }: { children: ReactNode }) {
-  const { me, loading, error } = useAuth();
+  const { me, loading, error, signedOut } = useAuth();
   const { t } = useI18n();
   const location = useLocation();
   if (loading) {
@@ -35,7 +35,7 @@ function RequireSession({ children }: { children: ReactNode }) {
     );
   }
   if (!me) {
-    const next = location.pathname + location.search;
+    const next = signedOut ? '/' : location.pathname + location.search;
     return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
   }
   return <>{children}</>;

@@ -10,6 +10,8 @@ export interface Auth {
   loading: boolean;
   /** A failure other than "not signed in" (e.g. the server is down). */
   error: ApiError | null;
+  /** True after an explicit logout: the next sign-in starts at the workbench, not the page left. */
+  signedOut: boolean;
   signedIn: (me: Me) => void;
   logout: () => Promise<void>;
 }
@@ -20,6 +22,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -39,6 +42,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((m: Me) => {
     setError(null);
+    setSignedOut(false);
     setMe(m);
   }, []);
 
@@ -46,11 +50,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await api.auth.logout();
     } finally {
+      setSignedOut(true);
       setMe(null);
     }
   }, []);
 
-  const value = useMemo<Auth>(() => ({ me, loading, error, signedIn, logout }), [me, loading, error, signedIn, logout]);
+  const value = useMemo<Auth>(() => ({ me, loading, error, signedOut, signedIn, logout }), [me, loading, error, signedOut, signedIn, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
