@@ -78,26 +78,28 @@ export async function listUsers(db: Executor, f: UserFilter) {
   return { items, total: Number(total.n) };
 }
 
+/** The user and org a request acts as, for the auth context. */
+const callerColumns = [
+  'users.id as user_id',
+  'users.login',
+  'users.name as user_name',
+  'users.roles as user_roles',
+  'users.disabled',
+  'orgs.id as org_id',
+  'orgs.name as org_name',
+  'orgs.uscc',
+  'orgs.kind',
+  'orgs.region_code',
+  'orgs.roles as org_roles',
+] as const;
+
 /** The signed-in user and org behind a session token hash, if the session is live. */
 export function findSession(db: Executor, tokenHash: string, now: Date) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('orgs', 'orgs.id', 'users.org_id')
-    .select([
-      'sessions.csrf',
-      'users.id as user_id',
-      'users.login',
-      'users.name as user_name',
-      'users.roles as user_roles',
-      'users.disabled',
-      'orgs.id as org_id',
-      'orgs.name as org_name',
-      'orgs.uscc',
-      'orgs.kind',
-      'orgs.region_code',
-      'orgs.roles as org_roles',
-    ])
+    .select(['sessions.csrf', ...callerColumns])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
@@ -109,21 +111,7 @@ export function findApiKey(db: Executor, keyHash: string, now: Date) {
     .selectFrom('api_keys')
     .innerJoin('users', 'users.id', 'api_keys.created_by')
     .innerJoin('orgs', 'orgs.id', 'api_keys.org_id')
-    .select([
-      'api_keys.id as key_id',
-      'api_keys.last_used_at',
-      'users.id as user_id',
-      'users.login',
-      'users.name as user_name',
-      'users.roles as user_roles',
-      'users.disabled',
-      'orgs.id as org_id',
-      'orgs.name as org_name',
-      'orgs.uscc',
-      'orgs.kind',
-      'orgs.region_code',
-      'orgs.roles as org_roles',
-    ])
+    .select(['api_keys.id as key_id', 'api_keys.last_used_at', ...callerColumns])
     .where('api_keys.key_hash', '=', keyHash)
     .where('api_keys.revoked_at', 'is', null)
     .where('api_keys.expires_at', '>', now)
