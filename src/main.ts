@@ -8,7 +8,7 @@ import { migrate } from './kernel/migrate.js';
 import { buildApp } from './app.js';
 import { startJobs } from './kernel/jobs.js';
 import { kernelJobs } from './kernel/kernel-jobs.js';
-import { verifyChain } from './kernel/audit.js';
+import { verifyChain, verifyOptionsFor } from './kernel/audit.js';
 import { seedDemo } from './demo/seed.js';
 import type { Kernel } from './kernel/context.js';
 
@@ -103,7 +103,7 @@ auditCmd
   .action(async () => {
     const k = await boot();
     const started = Date.now();
-    const r = await verifyChain(k.crypto, k.db.kysely);
+    const r = await verifyChain(k.crypto, k.db.kysely, verifyOptionsFor(k.db));
     const secs = (Date.now() - started) / 1000;
     await k.db.close();
     if (r.ok) {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../test/harness.js';
-import { audit, canonicalJson, checkpointHead, eventHash, GENESIS_HASH, verifyChain, type StoredEvent } from './audit.js';
+import { audit, canonicalJson, checkpointHead, eventHash, GENESIS_HASH, splitRange, verifyChain, type StoredEvent } from './audit.js';
 import { SYSTEM_ACTOR } from './context.js';
 import { Crypto, ephemeralKeys } from './crypto.js';
 
@@ -14,7 +14,15 @@ let auditor: Client;
 
 const db = () => env.k.db.kysely;
 const run = (text: string) => sql.raw(text).execute(db());
-const verify = () => verifyChain(env.k.crypto, db());
+/**
+ * Verifies in one walk and in ranges joined end to end (as the worker threads' ranges are), small
+ * enough that every test's fault lands inside some range and at the edge of another: all agree.
+ */
+async function verify() {
+  const one = await verifyChain(env.k.crypto, db());
+  for (const ranges of [2, 3, 5]) expect(await verifyChain(env.k.crypto, db(), { batch: 2, ranges })).toEqual(one);
+  return one;
+}
 const headSeq = async () => Number((await db().selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq);
 
 /** Runs `fn` with the append-only triggers off, as someone with direct database access could. */
@@ -153,6 +161,31 @@ describe('the audit chain', () => {
     expect(eventHash(GENESIS_HASH, { ...e, details: { x: 1, y: 2 } })).toBe(eventHash(GENESIS_HASH, { ...e, details: { y: 2, x: 1 } }));
     expect(eventHash(GENESIS_HASH, { ...e, details: { x: 1 } })).not.toBe(eventHash(GENESIS_HASH, { ...e, details: { x: 2 } }));
   });
+
+  it('hashes exactly the previous hash, a newline and the canonical JSON of the event fields in order', () => {
+    const e = {
+      seq: 42,
+      at: new Date('2026-09-18T02:00:00.123Z'),
+      actor_user_id: crypto.randomUUID(),
+      actor_org_id: null,
+      action: 'share.approve',
+      object_type: '"quoted"\\ and \n newline',
+      object_id: '海南省',
+      purpose: '政务服务办理',
+      grant_id: null,
+      details: { b: [1, 'x', null, { d: true, c: 1.5 }], a: '省数据局' },
+    };
+    const prev = 'a'.repeat(64);
+    const body = canonicalJson([e.seq, e.at.toISOString(), e.actor_user_id, e.actor_org_id, e.action, e.object_type, e.object_id, e.purpose, e.grant_id, e.details]);
+    const expected = crypto.createHash('sm3').update(`${prev}\n${body}`).digest('hex');
+    expect(eventHash(prev, e)).toBe(expected);
+  });
+
+  it('splits the chain into ranges that cover it once, in order', () => {
+    expect(splitRange(10, 3)).toEqual([[1, 4], [5, 8], [9, 10]]);
+    expect(splitRange(2, 5)).toEqual([[1, 1], [2, 2]]);
+    expect(splitRange(0, 4)).toEqual([]);
+  });
 });
 
 describe('the append-only triggers', () => {
@@ -183,6 +216,17 @@ describe('tampering is detected with the first bad sequence number', () => {
     await restore(saved);
     // The restore itself is checked, so that one test's tampering cannot hide in the next.
     expect((await verify()).ok).toBe(true);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('finds the same fault with worker threads over ranges on PostgreSQL', async () => {
+    const workers = { url: env.k.db.url!, count: 3, minEvents: 0 };
+    const intact = await verifyChain(env.k.crypto, db(), { workers });
+    expect(intact).toMatchObject({ ok: true, checked: await headSeq() });
+    expect(intact).toEqual(await verifyChain(env.k.crypto, db()));
+    await withTriggersDisabled(() => run(`UPDATE audit_events SET action = 'test.harmless' WHERE seq = 9`));
+    const broken = await verifyChain(env.k.crypto, db(), { batch: 2, workers });
+    expect(broken).toMatchObject({ ok: false, firstBadSeq: 9 });
+    expect(broken).toEqual(await verifyChain(env.k.crypto, db()));
   });
 
   it('names the edited event when its details were changed', async () => {
@@ -254,6 +298,15 @@ describe('tampering is detected with the first bad sequence number', () => {
   it('names the event whose prev_hash was edited', async () => {
     await withTriggersDisabled(() => run(`UPDATE audit_events SET prev_hash = repeat('a', 64) WHERE seq = 5`));
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 5, reason: expect.stringContaining('前序哈希') });
+  });
+
+  it('names the first event above the head when events were slipped in past it', async () => {
+    const head = await headSeq();
+    const last = await db().selectFrom('audit_events').selectAll().where('seq', '=', head).executeTakeFirstOrThrow();
+    const forged = { ...last, seq: head + 1, at: new Date(), action: 'test.slipped_in', details: {} };
+    const hash = eventHash(last.hash, forged);
+    await db().insertInto('audit_events').values({ ...forged, details: '{}', prev_hash: last.hash, hash }).execute();
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: head + 1, reason: expect.stringContaining('不在链头记录之内') });
   });
 
   it('names the last event when only the chain head hash was changed', async () => {

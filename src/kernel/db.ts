@@ -25,6 +25,8 @@ export interface Db {
   readonly pglite: PGlite | undefined;
   /** The pool, for COPY streams (PostgreSQL only). */
   readonly pool: pg.Pool | undefined;
+  /** The connection URL, for work that opens its own connections (PostgreSQL only). */
+  readonly url: string | undefined;
 }
 
 const DATE_OID = 1082;
@@ -54,6 +56,7 @@ export async function openPglite(dir: string | undefined, snapshot?: Blob): Prom
     kysely,
     pglite,
     pool: undefined,
+    url: undefined,
     async execScript(sqlText) {
       await pglite.transaction(async (tx) => {
         await tx.exec(sqlText);
@@ -76,6 +79,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     kysely,
     pglite: undefined,
     pool,
+    url,
     async execScript(sqlText) {
       const c = await pool.connect();
       try {

@@ -3,7 +3,7 @@
  * checkpoint. There is no way to change or delete an event.
  */
 import { isPlatformAdmin, hasOrgRole, hasUserRole, requirePermission, type AuthContext } from '../../kernel/auth.js';
-import { verifyChain } from '../../kernel/audit.js';
+import { verifyChain, verifyOptionsFor } from '../../kernel/audit.js';
 import { AppError } from '../../kernel/errors.js';
 import type { Kernel } from '../../kernel/context.js';
 
@@ -81,7 +81,7 @@ export async function listEvents(k: Kernel, auth: AuthContext, f: EventFilter) {
 /** Walks and checks the whole chain (see kernel/audit.ts). */
 export async function verify(k: Kernel, auth: AuthContext) {
   requirePermission(canReadAudit(auth), NEEDS);
-  const r = await verifyChain(k.crypto, k.db.kysely);
+  const r = await verifyChain(k.crypto, k.db.kysely, verifyOptionsFor(k.db));
   const latest = r.checkpoints.latest;
   return {
     ...r,
