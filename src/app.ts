@@ -21,6 +21,7 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { calendarRoutes } from './modules/calendar/routes.js';
 import { workbenchRoutes } from './modules/workbench/routes.js';
 import { platformRoutes } from './modules/platform/routes.js';
+import { catalogRoutes } from './modules/catalog/routes.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -76,6 +77,7 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(auditRoutes, { kernel: k });
   await app.register(calendarRoutes, { kernel: k });
   await app.register(workbenchRoutes, { kernel: k });
+  await app.register(catalogRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;
