@@ -41,7 +41,7 @@ function printSeed(r: Awaited<ReturnType<typeof seedDemo>>, k: Kernel) {
     console.log('数据库中已有机构，未重复导入演示数据。');
     return;
   }
-  console.log(`已导入演示省份（${k.profile.name.zh}）：${r.orgs} 个机构，${r.users} 个用户。`);
+  console.log(`已导入演示省份（${k.profile.name.zh}）：${r.orgs} 个机构，${r.users} 个用户，${r.catalogEntries} 条目录。`);
   if (r.generatedAdminPassword) {
     console.log('');
     console.log('  平台管理员账号 admin 的初始密码（只显示这一次，请妥善保存）：');

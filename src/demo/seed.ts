@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { audit } from '../kernel/audit.js';
 import { SYSTEM_ACTOR, type Kernel } from '../kernel/context.js';
 import { DEMO_ORGS, hasOrgs, insertDemoIdentity } from '../modules/identity/demo.js';
+import { insertDemoCatalog } from '../modules/catalog/demo.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -13,6 +14,7 @@ export interface SeedResult {
   generatedAdminPassword: string | null;
   orgs: number;
   users: number;
+  catalogEntries: number;
 }
 
 /** A random password that passes the platform's password policy. */
@@ -24,15 +26,16 @@ export async function seedDemo(k: Kernel): Promise<SeedResult> {
   const generated = k.config.adminPassword ? null : generatePassword();
   const adminPassword = k.config.adminPassword ?? (generated as string);
   return k.db.kysely.transaction().execute(async (trx) => {
-    if (await hasOrgs(trx)) return { seeded: false, generatedAdminPassword: null, orgs: 0, users: 0 };
+    if (await hasOrgs(trx)) return { seeded: false, generatedAdminPassword: null, orgs: 0, users: 0, catalogEntries: 0 };
     const ids = await insertDemoIdentity(k, trx, { admin: adminPassword, demo: k.config.demoPassword });
     const users = DEMO_ORGS.reduce((n, o) => n + o.users.length, 0);
+    const catalog = await insertDemoCatalog(k, trx, ids);
     await audit(k, trx, SYSTEM_ACTOR, {
       action: 'demo.seed',
       objectType: 'platform',
       objectId: k.profile.id,
-      details: { orgs: ids.size, users, jurisdiction: k.profile.id },
+      details: { orgs: ids.size, users, catalogEntries: catalog.entries, jurisdiction: k.profile.id },
     });
-    return { seeded: true, generatedAdminPassword: generated, orgs: ids.size, users };
+    return { seeded: true, generatedAdminPassword: generated, orgs: ids.size, users, catalogEntries: catalog.entries };
   });
 }

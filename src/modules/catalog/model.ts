@@ -80,3 +80,6 @@ export interface EntryInput {
   /** For a new version of a published entry: what changed and why. */
   changeNote?: string | null;
 }
+
+/** The stable code of an entry: region + provider (credit code) + sequence, e.g. `460000-1146…-00001`. */
+export const entryCode = (regionCode: string, providerUscc: string, seq: number): string => `${regionCode}-${providerUscc}-${String(seq).padStart(5, '0')}`;

@@ -80,9 +80,23 @@ export const DEMO_ORGS: DemoOrg[] = [
   { key: 'yy', name: '海南数据运营有限公司', region: '460100', prefix: '91', roles: ['operator'], users: [{ login: 'yunying_engineer', name: '钟毅', roles: ['clerk'] }, { login: 'yunying_admin', name: '欧阳华', roles: ['org_admin'] }] },
   { key: 'kf', name: '海南智数科技有限公司', region: '460100', prefix: '91', roles: ['developer'], users: [{ login: 'kaifa_dev', name: '曾琪', roles: ['clerk', 'org_admin'] }] },
   { key: 'gm', name: '海口云帆贸易有限公司', region: '460100', prefix: '91', roles: ['buyer'], users: [{ login: 'goumai_buyer', name: '谢远', roles: ['org_admin'] }] },
-  { key: 'wx', name: '中共海南省委网络安全和信息化委员会办公室', region: '460000', prefix: '11', roles: ['auditor'], users: [{ login: 'auditor_wx', name: '梁审', roles: ['auditor'] }] },
+  {
+    key: 'wx',
+    name: '中共海南省委网络安全和信息化委员会办公室',
+    region: '460000',
+    prefix: '11',
+    roles: ['auditor'],
+    users: [
+      { login: 'auditor_wx', name: '梁审', roles: ['auditor'] },
+      { login: 'wx_reviewer', name: '莫言清', roles: ['reviewer'] },
+    ],
+  },
   { key: 'gs', name: '海南椰林食品有限公司', region: '460200', prefix: '91', roles: ['public'], users: [{ login: 'yelin_admin', name: '许诺', roles: ['org_admin'] }] },
   { key: 'zs', name: '张三', region: '460100', prefix: '91', roles: ['public'], kind: 'person', users: [{ login: 'zhangsan', name: '张三', roles: [] }] },
+  // The other seats of the negative list's joint review (000 第十一条).
+  { key: 'bb', name: '中共海南省委机构编制委员会办公室', region: '460000', prefix: '11', roles: ['auditor'], users: [{ login: 'bb_reviewer', name: '卢定', roles: ['reviewer'] }] },
+  { key: 'bm', name: '海南省国家保密局', region: '460000', prefix: '11', roles: ['auditor'], users: [{ login: 'bm_reviewer', name: '邓密', roles: ['reviewer'] }] },
+  { key: 'aq', name: '海南省国家安全厅', region: '460000', prefix: '11', roles: ['auditor'], users: [{ login: 'aq_reviewer', name: '严守', roles: ['reviewer'] }] },
 ];
 
 /** True when the database already holds orgs (the seed never runs twice). */

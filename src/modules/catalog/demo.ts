@@ -1,0 +1,115 @@
+/**
+ * Seeds the demo catalog (demo-data.ts) inside `gongshu seed-demo`'s transaction: the joint-review
+ * seats, each entry at the state the demo leaves it in, the review duty of each submitted entry
+ * and the comment of each returned one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kernel } from '../../kernel/context.js';
+import type { Trx } from '../../kernel/db.js';
+import { openDuty } from '../../kernel/deadlines.js';
+import { DEMO_CATALOG } from './demo-data.js';
+import { ART, entryCode, type Seat } from './model.js';
+import { indexVersion } from './search.js';
+
+/** Which demo org holds each seat of the negative list's joint review. */
+export const DEMO_SEATS: Record<Seat, string> = {
+  sharing_authority: 'yshj',
+  cyberspace: 'wx',
+  staffing: 'bb',
+  secrecy: 'bm',
+  public_security: 'gat',
+  state_security: 'aq',
+  platform_operator: 'dsj',
+};
+
+export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgIds: Map<string, string>): Promise<{ entries: number }> {
+  const now = k.clock.now();
+  const id = (key: string) => {
+    const v = orgIds.get(key);
+    if (!v) throw new Error(`demo org ${key} missing`);
+    return v;
+  };
+  for (const [seat, key] of Object.entries(DEMO_SEATS)) await trx.insertInto('catalog_review_seats').values({ seat, org_id: id(key) }).execute();
+
+  const authority = id('yshj');
+  const seqs = new Map<string, number>();
+  for (const d of DEMO_CATALOG) {
+    const providerId = id(d.provider);
+    const org = await trx.selectFrom('orgs').select(['uscc', 'region_code']).where('id', '=', providerId).executeTakeFirstOrThrow();
+    const seq = (seqs.get(providerId) ?? 0) + 1;
+    seqs.set(providerId, seq);
+    const entryId = randomUUID();
+    const versionId = randomUUID();
+    const published = d.state === 'published';
+    await trx
+      .insertInto('catalog_entries')
+      .values({
+        id: entryId,
+        code: entryCode(org.region_code, org.uscc ?? '', seq),
+        provider_org_id: providerId,
+        region_code: org.region_code,
+        seq,
+        published_version: published ? 1 : null,
+        latest_version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const i = d.input;
+    await trx
+      .insertInto('catalog_versions')
+      .values({
+        id: versionId,
+        entry_id: entryId,
+        version: 1,
+        status: d.state,
+        name: i.name,
+        description: i.description ?? '',
+        format: i.format,
+        fields: JSON.stringify(i.fields),
+        share_attr: i.shareAttr,
+        share_conditions: i.shareConditions ? JSON.stringify(i.shareConditions) : null,
+        no_share_basis: i.noShareBasis ?? null,
+        open_attr: i.openAttr,
+        open_conditions: i.openConditions ? JSON.stringify(i.openConditions) : null,
+        not_open_reason: i.notOpenReason ?? null,
+        open_safeguards: JSON.stringify(i.openSafeguards ?? []),
+        operation_attr: i.operationAttr,
+        provision_methods: i.provisionMethods,
+        usage_conditions: i.usageConditions ?? '',
+        update_frequency: i.updateFrequency,
+        category: i.category,
+        grade: i.grade,
+        priority_areas: i.priorityAreas ?? [],
+        assessments: JSON.stringify(i.assessments ?? {}),
+        change_note: null,
+        update_case_id: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+        submitted_by: null,
+        submitted_at: d.state === 'draft' ? null : now,
+        reviewed_by: null,
+        reviewed_at: published || d.state === 'returned' ? now : null,
+        review_comment: d.state === 'returned' ? '数据项“投诉人”“联系电话”为个人信息，请补充个人信息保护影响评估结论并说明脱敏方式。' : null,
+        published_at: published ? now : null,
+      })
+      .execute();
+    await indexVersion(trx, versionId);
+    if (d.state === 'submitted') {
+      await openDuty(k, trx, {
+        caseType: 'catalog_review',
+        caseId: versionId,
+        duty: 'review',
+        title: `审核目录：${i.name}`,
+        ownerOrgId: authority,
+        supervisorOrgId: null,
+        link: `/catalog/entries/${entryId}`,
+        source: ART.review,
+        workingDays: null,
+        startedAt: now,
+      });
+    }
+  }
+  return { entries: DEMO_CATALOG.length };
+}
