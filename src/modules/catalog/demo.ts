@@ -10,6 +10,8 @@ import { openDuty } from '../../kernel/deadlines.js';
 import { DEMO_CATALOG } from './demo-data.js';
 import { ART, entryCode, type Seat } from './model.js';
 import { indexVersion } from './search.js';
+import { REVIEW_CASE, REVIEW_DUTY } from './entries.service.js';
+import { entryLink } from './update.service.js';
 
 /** Which demo org holds each seat of the negative list's joint review. */
 export const DEMO_SEATS: Record<Seat, string> = {
@@ -98,13 +100,13 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
     await indexVersion(trx, versionId);
     if (d.state === 'submitted') {
       await openDuty(k, trx, {
-        caseType: 'catalog_review',
+        caseType: REVIEW_CASE,
         caseId: versionId,
-        duty: 'review',
+        duty: REVIEW_DUTY,
         title: `审核目录：${i.name}`,
         ownerOrgId: authority,
         supervisorOrgId: null,
-        link: `/catalog/entries/${entryId}`,
+        link: entryLink(entryId),
         source: ART.review,
         workingDays: null,
         startedAt: now,
