@@ -18,6 +18,8 @@ export interface CatalogField {
   key?: boolean;
   /** The kind of personal information the column holds, if any (e.g. `id_number`, `phone`, `uscc`). */
   piiKind?: string | null;
+  /** The column holds a commercial secret (商业秘密, 000 第十九条第三项). */
+  commercialSecret?: boolean;
   /** Column handling grade; defaults to `important` for personal information (see rules). */
   sensitivity?: Grade;
   /** Why a personal-information column was graded below `important`. */
