@@ -1,6 +1,6 @@
 /**
  * The one error registry. Services throw `AppError` with a stable code; the HTTP layer maps the
- * code to a status and renders `{ error: { code, message, source?, fields? } }`.
+ * code to a status and renders `{ error: { code, message, source?, fields?, details? } }`.
  */
 
 export const errorStatus = {
@@ -14,6 +14,8 @@ export const errorStatus = {
   INVALID_STATE: 409,
   INVALID_CODE: 422,
   RULE_VIOLATION: 422,
+  /** A file refused as a whole (e.g. a catalog import with bad rows); `details` lists each problem. */
+  IMPORT_REJECTED: 422,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -32,13 +34,16 @@ export class AppError extends Error {
   /** The article a refusal rests on, e.g. `000 第十四条`. */
   readonly source: string | undefined;
   readonly fields: FieldError[] | undefined;
+  /** Structured data the client needs to act on the error, e.g. the bad rows of an import file. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { source?: string; fields?: FieldError[] } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { source?: string; fields?: FieldError[]; details?: Record<string, unknown> } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.source = opts.source;
     this.fields = opts.fields;
+    this.details = opts.details;
   }
 
   get status(): number {
@@ -52,6 +57,7 @@ export class AppError extends Error {
         message: this.message,
         ...(this.source ? { source: this.source } : {}),
         ...(this.fields ? { fields: this.fields } : {}),
+        ...(this.details ? { details: this.details } : {}),
       },
     };
   }

@@ -68,7 +68,7 @@ function entry(provider: string, name: string, category: string, description: st
     openAttr: a.open,
     openConditions: a.open === 'conditional' ? { conditions: '申请人须说明用途并承诺数据安全保护措施', useRequirements: '不得用于识别特定个人，不得向第三方提供' } : null,
     notOpenReason: a.open === 'none' ? (hasPii ? 'personal_info' : a.grade === 'core' ? 'security' : 'law') : null,
-    openSafeguards: a.open !== 'none' && hasPii ? ['desensitised'] : [],
+    openSafeguards: a.open !== 'none' && hasPii ? ['anonymised'] : [],
     operationAttr: a.op,
     provisionMethods: a.methods,
     usageConditions: a.share === 'unconditional' ? '无条件共享，按需调用' : '按共享申请批准的范围和期限使用',

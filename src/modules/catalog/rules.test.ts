@@ -230,10 +230,17 @@ describe('open attribute (000 第十九条)', () => {
 
   const open = (over: Partial<EntryInput>) => ({ openAttr: 'unconditional' as const, notOpenReason: null, ...over });
 
-  it('personal information opens only anonymised, desensitised or with consent', () => {
+  it('personal information opens only anonymised or with consent (第十九条第二款第一、三项)', () => {
     expect(refused(withField(pii, open({})), 'openSafeguards', ART.notOpen)).toMatch(/“法定代表人”涉及个人信息/);
     refused(withField(pii, open({ openAttr: 'conditional' })), 'openSafeguards', ART.notOpen);
-    for (const s of ['anonymised', 'desensitised', 'consent']) accepted(withField(pii, open({ openSafeguards: [s] })));
+    // Desensitising is the cure for commercial secrets, not for personal information.
+    expect(refused(withField(pii, open({ openSafeguards: ['desensitised'] })), 'openSafeguards', ART.notOpen)).toContain('匿名化');
+    for (const s of ['anonymised', 'consent']) accepted(withField(pii, open({ openSafeguards: [s] })));
+  });
+
+  it('commercial secrets open only desensitised or with consent, not merely anonymised (第十九条第二款第二、三项)', () => {
+    expect(refused(withField(secret, open({ openSafeguards: ['anonymised'] })), 'openSafeguards', ART.notOpen)).toContain('脱敏');
+    accepted(withField(secret, open({ openSafeguards: ['consent'] })));
   });
 
   it('items marked as commercial secrets, or an entry whose ground is one, need a safeguard too', () => {

@@ -204,12 +204,21 @@ export function entryViolations(input: EntryInput): Violation[] {
     const secret = fields.filter((f) => f.commercialSecret === true);
     const touchesPii = pii.length > 0 || input.notOpenReason === 'personal_info';
     const touchesSecret = secret.length > 0 || input.notOpenReason === 'commercial_secret';
-    if ((touchesPii || touchesSecret) && !safeguards.some((s) => oneOf(OPEN_SAFEGUARDS, s))) {
-      const which = [...pii, ...secret].map((f) => `“${f.label || f.name}”`);
-      const what = [touchesPii ? '个人信息' : null, touchesSecret ? '商业秘密' : null].filter(Boolean).join('、');
+    // 第十九条第二款: personal information opens once anonymised (一), commercial secrets once
+    // desensitised or declassified (二), either with the consent of those it points to (三).
+    const consent = safeguards.includes('consent');
+    const label = (fs: typeof fields) => [...new Set(fs.map((f) => `“${f.label || f.name}”`))].join('、');
+    if (touchesPii && !consent && !safeguards.includes('anonymised')) {
       v(
         'openSafeguards',
-        `${which.length ? `数据项${[...new Set(which)].join('、')}` : '本目录'}涉及${what}，开放须经匿名化（anonymised）、脱敏脱密（desensitised）处理或取得权利人授权同意（consent）（openSafeguards）`,
+        `${pii.length ? `数据项${label(pii)}` : '本目录'}涉及个人信息，开放须经匿名化处理（anonymised）或取得个人授权同意（consent）（openSafeguards）`,
+        ART.notOpen,
+      );
+    }
+    if (touchesSecret && !consent && !safeguards.includes('desensitised')) {
+      v(
+        'openSafeguards',
+        `${secret.length ? `数据项${label(secret)}` : '本目录'}涉及商业秘密，开放须经脱敏、脱密处理（desensitised）或取得权利人授权同意（consent）（openSafeguards）`,
         ART.notOpen,
       );
     }
