@@ -68,5 +68,11 @@ describe('the seeded demo province', () => {
     expect(duties).toHaveLength(submitted);
     const seats = await db.selectFrom('catalog_review_seats').select('seat').execute();
     expect(seats).toHaveLength(NEGATIVE_LIST_SEATS.length);
+    // The joint review: two entries still awaiting every seat, the others agreed by all.
+    const open = await db.selectFrom('duties').select('case_id').where('case_type', '=', 'catalog_negative_review').where('status', '=', 'open').execute();
+    expect(open).toHaveLength(2 * NEGATIVE_LIST_SEATS.length);
+    const negative = DEMO_CATALOG.filter((d) => d.state === 'published' && d.input.shareAttr !== 'unconditional').length;
+    const signoffs = await db.selectFrom('catalog_negative_signoffs').select('id').execute();
+    expect(signoffs).toHaveLength((negative - 2) * NEGATIVE_LIST_SEATS.length);
   });
 });

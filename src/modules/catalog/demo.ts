@@ -8,10 +8,26 @@ import type { Kernel } from '../../kernel/context.js';
 import type { Trx } from '../../kernel/db.js';
 import { openDuty } from '../../kernel/deadlines.js';
 import { DEMO_CATALOG } from './demo-data.js';
-import { ART, entryCode, type Seat } from './model.js';
+import { ART, entryCode, NEGATIVE_LIST_SEATS, type Seat } from './model.js';
+import { onNegativeList, openNegativeReview } from './negative-review.js';
+import type { Attr } from './tables.js';
 import { indexVersion } from './search.js';
 import { REVIEW_CASE, REVIEW_DUTY } from './entries.service.js';
 import { entryLink } from './update.service.js';
+
+/** Who signs for each seat in the demo's completed joint reviews. */
+const SEAT_SIGNERS: Record<Seat, string> = {
+  sharing_authority: 'yshj_reviewer',
+  cyberspace: 'wx_reviewer',
+  staffing: 'bb_reviewer',
+  secrecy: 'bm_reviewer',
+  public_security: 'gat_admin',
+  state_security: 'aq_reviewer',
+  platform_operator: 'admin',
+};
+
+/** How many negative-list entries the demo leaves awaiting the joint review (the rest agreed). */
+const PENDING_JOINT_REVIEWS = 2;
 
 /** Which demo org holds each seat of the negative list's joint review. */
 export const DEMO_SEATS: Record<Seat, string> = {
@@ -35,6 +51,7 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
 
   const authority = id('yshj');
   const seqs = new Map<string, number>();
+  const negative: Array<{ id: string; name: string; share_attr: Attr }> = [];
   for (const d of DEMO_CATALOG) {
     const providerId = id(d.provider);
     const org = await trx.selectFrom('orgs').select(['uscc', 'region_code']).where('id', '=', providerId).executeTakeFirstOrThrow();
@@ -98,6 +115,7 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
       })
       .execute();
     await indexVersion(trx, versionId);
+    if (published && onNegativeList(i.shareAttr)) negative.push({ id: versionId, name: i.name, share_attr: i.shareAttr });
     if (d.state === 'submitted') {
       await openDuty(k, trx, {
         caseType: REVIEW_CASE,
@@ -111,6 +129,19 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
         workingDays: null,
         startedAt: now,
       });
+    }
+  }
+  // The joint review: agreed by every seat for most negative-list entries, still open for a few.
+  const signers = new Map((await trx.selectFrom('users').select(['id', 'login', 'org_id']).where('login', 'in', Object.values(SEAT_SIGNERS)).execute()).map((u) => [u.login, u]));
+  for (const [n, v] of negative.entries()) {
+    if (n >= negative.length - PENDING_JOINT_REVIEWS) {
+      await openNegativeReview(k, trx, v);
+      continue;
+    }
+    for (const seat of NEGATIVE_LIST_SEATS) {
+      const u = signers.get(SEAT_SIGNERS[seat]);
+      if (!u) throw new Error(`demo signer ${SEAT_SIGNERS[seat]} missing`);
+      await trx.insertInto('catalog_negative_signoffs').values({ id: randomUUID(), version_id: v.id, seat, decision: 'agree', comment: '', user_id: u.id, org_id: u.org_id, at: now }).execute();
     }
   }
   return { entries: DEMO_CATALOG.length };

@@ -38,6 +38,7 @@ import {
 } from './rules.js';
 import type { NewVersionBody, ReviewBody } from './schema.js';
 import { indexVersion } from './search.js';
+import { cancelNegativeReview, openNegativeReview } from './negative-review.js';
 import { entryView, type EntryView } from './views.js';
 import { answerUpdateCases, closeUpdateCases, dutySummary, entryLink, listUpdateCases, reopenUpdateCases, type DutySummary, type UpdateCaseView } from './update.service.js';
 import * as repo from './repo.js';
@@ -324,10 +325,12 @@ export async function reviewEntry(k: Kernel, auth: AuthContext, id: string, body
         if (prev) {
           await repo.updateVersion(trx, prev.id, { status: versionWorkflow.apply(prev.status, 'supersede', {}) });
           await indexVersion(trx, prev.id);
+          await cancelNegativeReview(trx, prev.id);
           superseded = prev.version;
         }
       }
       await repo.updateEntry(trx, e.id, { published_version: v.version, updated_at: now });
+      await openNegativeReview(k, trx, v);
       casesClosed = await closeUpdateCases(k, trx, v.id);
     } else {
       await repo.updateVersion(trx, v.id, { status: next, ...reviewed });

@@ -16,6 +16,7 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import { notify } from '../../kernel/notifications.js';
 import { ART, NEGATIVE_LIST_SEATS, PRIORITY_AREAS, SEAT_LABELS, type Seat } from './model.js';
 import * as repo from './lists.repo.js';
+import { meetNegativeSignoff } from './negative-review.js';
 import {
   CONSENT_NEEDS,
   OPERATION_LIST_NEEDS,
@@ -230,6 +231,7 @@ export async function signNegativeList(k: Kernel, authOrNull: AuthContext | null
     if (prior) throw new AppError('DUPLICATE', `“${SEAT_LABELS[body.seat]}”席位已对该版本签署意见（${prior.decision === 'agree' ? '同意' : '不同意'}），每个席位只签署一次`);
     const id = randomUUID();
     await repo.insertSignoff(trx, { id, versionId, seat: body.seat, decision: body.decision, comment, userId: auth.user.id, orgId: auth.org.id, at: k.clock.now() });
+    await meetNegativeSignoff(k, trx, versionId, body.seat);
     const review = jointReview(await repo.signoffsOf(trx, [versionId]));
     await audit(k, trx, actorOf(auth), {
       action: 'catalog.negative_signoff',
