@@ -1,17 +1,32 @@
 /** Every signed-in page: its path, menu entry, heading key and who may open it. */
 import type { ReactNode } from 'react';
+import { matchPath } from 'react-router';
 import {
   ApiOutlined,
   AuditOutlined,
   BankOutlined,
   CalendarOutlined,
+  DatabaseOutlined,
   DesktopOutlined,
+  FileDoneOutlined,
   FileProtectOutlined,
+  FormOutlined,
+  GlobalOutlined,
+  SafetyCertificateOutlined,
+  StopOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { Me } from './api/types';
 import type { MessageKey } from './i18n';
-import { canManageApiKeys, canManageUsers, canViewAudit, isPlatformAdmin } from './lib/roles';
+import {
+  canBrowseCatalog,
+  canManageApiKeys,
+  canManageUsers,
+  canRegisterCatalog,
+  canViewAudit,
+  canReadCatalogQueue,
+  isPlatformAdmin,
+} from './lib/roles';
 import { WorkbenchPage } from './pages/workbench/WorkbenchPage';
 import { OrgsPage } from './pages/orgs/OrgsPage';
 import { UsersPage } from './pages/users/UsersPage';
@@ -19,11 +34,24 @@ import { CalendarPage } from './pages/calendar/CalendarPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { ApiKeysPage } from './pages/apiKeys/ApiKeysPage';
 import { JurisdictionPage } from './pages/jurisdiction/JurisdictionPage';
+import { CatalogPage } from './pages/catalog/CatalogPage';
+import { EntryDetailPage } from './pages/catalog/detail/EntryDetailPage';
+import { RegisterWizardPage } from './pages/catalog/wizard/RegisterWizardPage';
+import { ReviewQueuePage } from './pages/catalog/ReviewQueuePage';
+import { NegativeListPage } from './pages/catalog/lists/NegativeListPage';
+import { OpenListPage } from './pages/catalog/lists/OpenListPage';
+import { OperationListPage } from './pages/catalog/lists/OperationListPage';
+import { RegistrationPage } from './pages/catalog/lists/RegistrationPage';
 
-export type MenuGroup = 'work' | 'admin' | 'oversight' | 'org' | 'rules';
+export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 
 export interface AppRoute {
+  /** A react-router path pattern (`/catalog/entries/:id`). */
   path: string;
+  /** False for pages reached from another page (an entry's detail), not from the menu. */
+  menu?: boolean;
+  /** For a page outside the menu: the menu entry it belongs under (highlighted, and in the breadcrumb). */
+  parent?: string;
   title: MessageKey;
   group: MenuGroup;
   icon: ReactNode;
@@ -35,6 +63,15 @@ const everyone = () => true;
 
 export const appRoutes: readonly AppRoute[] = [
   { path: '/', title: 'page.workbench', group: 'work', icon: <DesktopOutlined />, allowed: everyone, element: <WorkbenchPage /> },
+  { path: '/catalog', title: 'page.catalog', group: 'catalog', icon: <DatabaseOutlined />, allowed: canBrowseCatalog, element: <CatalogPage /> },
+  { path: '/catalog/register', title: 'page.catalogRegister', group: 'catalog', icon: <FormOutlined />, allowed: canRegisterCatalog, element: <RegisterWizardPage /> },
+  { path: '/catalog/review', title: 'page.catalogReview', group: 'catalog', icon: <FileDoneOutlined />, allowed: canReadCatalogQueue, element: <ReviewQueuePage /> },
+  { path: '/catalog/negative-list', title: 'page.negativeList', group: 'catalog', icon: <StopOutlined />, allowed: canBrowseCatalog, element: <NegativeListPage /> },
+  { path: '/catalog/open-list', title: 'page.openList', group: 'catalog', icon: <GlobalOutlined />, allowed: canBrowseCatalog, element: <OpenListPage /> },
+  { path: '/catalog/operation-list', title: 'page.operationList', group: 'catalog', icon: <SafetyCertificateOutlined />, allowed: canBrowseCatalog, element: <OperationListPage /> },
+  { path: '/catalog/registrations/:queryCode', menu: false, parent: '/catalog/operation-list', title: 'page.registration', group: 'catalog', icon: <SafetyCertificateOutlined />, allowed: canBrowseCatalog, element: <RegistrationPage /> },
+  { path: '/catalog/entries/:id', menu: false, parent: '/catalog', title: 'page.catalogEntry', group: 'catalog', icon: <DatabaseOutlined />, allowed: canBrowseCatalog, element: <EntryDetailPage /> },
+  { path: '/catalog/entries/:id/edit', menu: false, parent: '/catalog', title: 'page.catalogEdit', group: 'catalog', icon: <FormOutlined />, allowed: canRegisterCatalog, element: <RegisterWizardPage /> },
   { path: '/admin/orgs', title: 'page.orgs', group: 'admin', icon: <BankOutlined />, allowed: isPlatformAdmin, element: <OrgsPage /> },
   { path: '/admin/users', title: 'page.users', group: 'admin', icon: <TeamOutlined />, allowed: canManageUsers, element: <UsersPage /> },
   { path: '/admin/calendar', title: 'page.calendar', group: 'admin', icon: <CalendarOutlined />, allowed: isPlatformAdmin, element: <CalendarPage /> },
@@ -45,17 +82,26 @@ export const appRoutes: readonly AppRoute[] = [
 
 export const groupTitle: Record<MenuGroup, MessageKey> = {
   work: 'menu.group.work',
+  catalog: 'menu.group.catalog',
   admin: 'menu.group.admin',
   oversight: 'menu.group.oversight',
   org: 'menu.group.org',
   rules: 'menu.group.rules',
 };
 
-/** The route a location belongs to (exact match, then the longest prefix). */
+/** The route a location belongs to (its pattern matches, then the longest prefix). */
 export function routeFor(pathname: string): AppRoute | undefined {
-  const exact = appRoutes.find((r) => r.path === pathname);
+  const exact = appRoutes.find((r) => matchPath(r.path, pathname));
   if (exact) return exact;
   return [...appRoutes]
-    .filter((r) => r.path !== '/' && pathname.startsWith(`${r.path}/`))
+    .filter((r) => r.path !== '/' && !r.path.includes(':') && pathname.startsWith(`${r.path}/`))
     .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/** The menu entry a location highlights: its own, or for a page outside the menu its group's first. */
+export function menuKeyFor(pathname: string): string | undefined {
+  const route = routeFor(pathname);
+  if (!route) return undefined;
+  if (route.menu !== false) return route.path;
+  return route.parent ?? appRoutes.find((r) => r.group === route.group && r.menu !== false)?.path;
 }

@@ -17,6 +17,22 @@ import type {
   CalendarYear,
   CalendarYearImport,
   CalendarYearImported,
+  CatalogEntry,
+  CatalogEntryDetail,
+  CatalogEntryInput,
+  CatalogImportResult,
+  CatalogReviewQueueItem,
+  CatalogUpdateCase,
+  CatalogSearchQuery,
+  CatalogSearchResult,
+  NegativeListItem,
+  OperationItem,
+  OperationStatus,
+  PositiveList,
+  PositiveListSummary,
+  PublicCatalogEntry,
+  Registration,
+  SeatView,
   Duty,
   Health,
   Items,
@@ -42,18 +58,22 @@ export class ApiError extends Error {
   readonly code: string;
   readonly source: string | undefined;
   readonly fields: ApiErrorField[];
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(status: number, code: string, message: string, source?: string, fields: ApiErrorField[] = []) {
+  constructor(status: number, code: string, message: string, source?: string, fields: ApiErrorField[] = [], details?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.source = source;
     this.fields = fields;
+    this.details = details;
   }
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+type Scalar = string | number | boolean | null | undefined;
+/** Query parameters; an array repeats its key (`?grade=general&grade=important`). */
+type Query = Record<string, Scalar | readonly string[]>;
 
 interface RequestOptions {
   query?: Query;
@@ -76,7 +96,9 @@ export function readCookie(name: string): string | null {
 function buildUrl(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) {
-    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== '') params.append(k, item);
+    } else if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
@@ -127,8 +149,77 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     if (res.status === 401 && opts.redirectOn401 !== false) redirectToLogin();
     if (isErrorBody(data)) {
-      const { code, message, source, fields } = data.error;
-      throw new ApiError(res.status, code, message, source, fields ?? []);
+      const { code, message, source, fields, details } = data.error;
+      throw new ApiError(res.status, code, message, source, fields ?? [], details);
+    }
+    throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
+  }
+  return data as T;
+}
+
+/** The file name a download's Content-Disposition gives (RFC 5987 `filename*` first). */
+function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header);
+  return plain?.[1] ?? null;
+}
+
+/**
+ * Downloads a file the server generates (an XLSX export, a template) and saves it under the name
+ * the server gives; a refusal is thrown as an ApiError like any other call.
+ */
+export async function downloadFile(path: string, query: Query | undefined, fallbackName: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), { credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) {
+    const data = await parseJson(res);
+    if (res.status === 401) redirectToLogin();
+    if (isErrorBody(data)) {
+      const { code, message, source, fields, details } = data.error;
+      throw new ApiError(res.status, code, message, source, fields ?? [], details);
+    }
+    throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
+  }
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = dispositionName(res.headers.get('content-disposition')) ?? fallbackName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Sends a file as the request body (an XLSX upload); answers and refusals as for JSON calls. */
+export async function uploadFile<T>(path: string, file: Blob, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' };
+  const csrf = readCookie('csrf');
+  if (csrf) headers['x-csrf-token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), { method: 'POST', headers, credentials: 'same-origin', body: file });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
+  }
+  const data = await parseJson(res);
+  if (!res.ok) {
+    if (res.status === 401) redirectToLogin();
+    if (isErrorBody(data)) {
+      const { code, message, source, fields, details } = data.error;
+      throw new ApiError(res.status, code, message, source, fields ?? [], details);
     }
     throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
   }
@@ -222,4 +313,59 @@ export const api = {
   },
 
   jurisdiction: () => get<Jurisdiction>('/api/v1/jurisdiction'),
+
+  catalog: {
+    /** 目录检索: Chinese full-text search with filters, facet counts and highlights. */
+    search: (q: CatalogSearchQuery) => get<CatalogSearchResult>('/api/v1/catalog/entries', { ...q }),
+    /** Creates a draft (000 第六条). */
+    create: (body: CatalogEntryInput) => post<CatalogEntry>('/api/v1/catalog/entries', body),
+    /** The newest version the caller may see, or `version`; with its history. */
+    get: (entryId: string, version?: number) => get<CatalogEntryDetail>(`/api/v1/catalog/entries/${id(entryId)}`, { version }),
+    /** Replaces a draft (or returned) version's content. */
+    update: (entryId: string, body: CatalogEntryInput) => put<CatalogEntry>(`/api/v1/catalog/entries/${id(entryId)}`, body),
+    submit: (entryId: string) => post<CatalogEntry>(`/api/v1/catalog/entries/${id(entryId)}/submit`),
+    review: (entryId: string, body: { decision: 'approve' | 'return'; comment: string; version?: number }) =>
+      post<CatalogEntry>(`/api/v1/catalog/entries/${id(entryId)}/review`, body),
+    /** Starts a new version of a published entry: a draft copied from it (000 第七条). */
+    newVersion: (entryId: string, changeNote: string) =>
+      post<CatalogEntry>(`/api/v1/catalog/entries/${id(entryId)}/versions`, { changeNote }),
+    reviewQueue: (q: PageQuery) => get<Paged<CatalogReviewQueueItem>>('/api/v1/catalog/review-queue', q),
+    /** Records a change of law or duties: opens the update duty (000 第七条). */
+    recordChange: (entryId: string, body: { kind: 'law' | 'duties'; description: string; occurredOn?: string }) =>
+      post<CatalogUpdateCase>(`/api/v1/catalog/entries/${id(entryId)}/changes`, body),
+    /** The authority consents to extend an update (000 第七条). */
+    extendUpdate: (entryId: string, caseId: string, body: { days: number; reason: string }) =>
+      post<CatalogUpdateCase>(`/api/v1/catalog/entries/${id(entryId)}/changes/${id(caseId)}/extend`, body),
+
+    seats: () => get<Items<SeatView>>('/api/v1/catalog/review-seats'),
+    negativeList: (q: { provider?: string; state?: string; shareAttr?: string } & PageQuery) =>
+      get<Paged<NegativeListItem>>('/api/v1/catalog/negative-list', q),
+    negativeItem: (versionId: string) => get<NegativeListItem>(`/api/v1/catalog/negative-list/${id(versionId)}`),
+    /** Signs one seat of the negative list's joint review (000 第十一条). */
+    signNegative: (versionId: string, body: { seat: string; decision: 'agree' | 'disagree'; comment?: string }) =>
+      post<NegativeListItem>(`/api/v1/catalog/negative-list/${id(versionId)}/signoffs`, body),
+    openList: (q: { provider?: string; openAttr?: string; priorityArea?: string; category?: string } & PageQuery) =>
+      get<Paged<PublicCatalogEntry>>('/api/v1/catalog/open-list', q),
+    positiveLists: () => get<Items<PositiveListSummary>>('/api/v1/catalog/positive-lists'),
+    positiveList: (orgId: string, q: { priorityArea?: string } & PageQuery) =>
+      get<PositiveList>(`/api/v1/catalog/positive-lists/${id(orgId)}`, q),
+    operationList: (q: { status?: OperationStatus; provider?: string; entryId?: string } & PageQuery) =>
+      get<Paged<OperationItem>>('/api/v1/catalog/operation-list', q),
+    listForOperation: (body: { entryId: string; viaSharing?: boolean; note?: string }) =>
+      post<OperationItem>('/api/v1/catalog/operation-list', body),
+    consent: (itemId: string, body: { decision: 'give' | 'refuse'; comment?: string }) =>
+      post<OperationItem>(`/api/v1/catalog/operation-list/${id(itemId)}/consent`, body),
+    removeFromOperation: (itemId: string, reason?: string) =>
+      post<OperationItem>(`/api/v1/catalog/operation-list/${id(itemId)}/remove`, { reason }),
+    /** Registers a listed item (登记, 000 第二十九条). */
+    register: (itemId: string) => post<Registration>(`/api/v1/catalog/operation-list/${id(itemId)}/registration`),
+    registration: (queryCode: string) => get<Registration>(`/api/v1/catalog/registrations/${id(queryCode)}`),
+
+    /** The XLSX template institutions fill in to register many entries at once. */
+    downloadTemplate: () => downloadFile('/api/v1/catalog/import/template', undefined, 'catalog-import-template.xlsx'),
+    /** Imports a filled-in template as drafts; with `partial`, the good rows even if others are bad. */
+    importXlsx: (file: Blob, partial: boolean) => uploadFile<CatalogImportResult>('/api/v1/catalog/import', file, { partial: partial || undefined }),
+    /** The catalog as XLSX for the annual review (every version the caller may see). */
+    exportXlsx: () => downloadFile('/api/v1/catalog/export.xlsx', undefined, 'catalog.xlsx'),
+  },
 };

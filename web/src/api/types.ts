@@ -27,6 +27,8 @@ export interface ApiErrorBody {
     message: string;
     source?: string;
     fields?: ApiErrorField[];
+    /** Structured data to act on, e.g. the bad rows of an import file. */
+    details?: Record<string, unknown>;
   };
 }
 
@@ -335,4 +337,366 @@ export interface Jurisdiction {
 export interface Health {
   status: 'ok';
   db: 'pglite' | 'postgres';
+}
+
+// ── catalog (公共数据目录) ────────────────────────────────────────────────────────────────────
+// Mirrors src/modules/catalog/views.ts (EntryView) and model.ts (EntryInput and the vocabulary).
+
+export type CatalogAttr = 'unconditional' | 'conditional' | 'none';
+export type CatalogGrade = 'general' | 'important' | 'core';
+export type CatalogFieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
+export type CatalogVersionStatus = 'draft' | 'submitted' | 'returned' | 'published' | 'superseded';
+export type UpdateFrequency = 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
+export type ProvisionMethod = 'api' | 'batch' | 'file';
+
+/** One data item (数据项) of an entry. */
+export interface CatalogField {
+  name: string;
+  label: string;
+  type: CatalogFieldType;
+  required?: boolean;
+  key?: boolean;
+  /** The kind of personal information the column holds, if any (e.g. `id_number`, `phone`). */
+  piiKind?: string | null;
+  /** Holds commercial secrets (000 第十九条第三项). */
+  commercialSecret?: boolean;
+  sensitivity?: CatalogGrade;
+  /** Why a personal-information column is graded below `important`. */
+  downgradeReason?: string | null;
+}
+
+/** One assessment recorded before submission (保密风险评估, 个人信息保护影响评估; 000 第六条). */
+export interface CatalogAssessment {
+  done?: boolean;
+  conclusion: string;
+  date?: string;
+  /** Who assessed (a person or an assessment body). */
+  by?: string;
+}
+
+export interface CatalogOpenConditions {
+  conditions?: string;
+  useRequirements?: string;
+}
+
+/** An entry at one version (the server's EntryView). */
+export interface CatalogEntry {
+  id: string;
+  code: string;
+  provider: { id: string; name: string };
+  regionCode: string;
+  version: number;
+  versionId: string;
+  status: CatalogVersionStatus;
+  publishedVersion: number | null;
+  latestVersion: number;
+  name: string;
+  description: string;
+  format: string;
+  fields: CatalogField[];
+  shareAttr: CatalogAttr;
+  shareConditions: { scope: string; usage: string } | null;
+  noShareBasis: string | null;
+  openAttr: CatalogAttr;
+  openConditions: (CatalogOpenConditions & Record<string, unknown>) | null;
+  notOpenReason: string | null;
+  openSafeguards: string[];
+  operationAttr: boolean;
+  provisionMethods: string[];
+  usageConditions: string;
+  updateFrequency: string;
+  category: string;
+  grade: CatalogGrade;
+  priorityAreas: string[];
+  assessments: Record<string, unknown>;
+  changeNote: string | null;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+  publishedAt: string | null;
+}
+
+/** The body of POST /catalog/entries and PUT /catalog/entries/{id} (the server's EntryInput). */
+export interface CatalogEntryInput {
+  name: string;
+  description?: string;
+  format: string;
+  fields: CatalogField[];
+  shareAttr: CatalogAttr;
+  shareConditions?: { scope: string; usage: string } | null;
+  noShareBasis?: string | null;
+  openAttr: CatalogAttr;
+  openConditions?: CatalogOpenConditions | null;
+  notOpenReason?: string | null;
+  openSafeguards?: string[];
+  operationAttr: boolean;
+  provisionMethods: ProvisionMethod[];
+  usageConditions?: string;
+  updateFrequency: UpdateFrequency;
+  category: string;
+  grade: CatalogGrade;
+  priorityAreas?: string[];
+  assessments?: Record<string, CatalogAssessment>;
+  changeNote?: string | null;
+}
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+/** An entry as the public sees it (the open list): without assessments and the reviewer's comment. */
+export type PublicCatalogEntry = Omit<CatalogEntry, 'assessments' | 'reviewComment'>;
+
+export type Seat = 'sharing_authority' | 'cyberspace' | 'staffing' | 'secrecy' | 'public_security' | 'state_security' | 'platform_operator';
+export type JointReviewState = 'pending' | 'confirmed' | 'disputed';
+
+export interface SeatView {
+  seat: Seat;
+  label: string;
+  org: NamedRef | null;
+}
+
+export interface NegativeSignoff {
+  seat: string;
+  seatLabel: string;
+  decision: 'agree' | 'disagree';
+  comment: string;
+  user: NamedRef;
+  org: NamedRef;
+  at: string;
+}
+
+/** 负面清单: a published conditional or not-shared entry and its joint review (000 第十一条). */
+export interface NegativeListItem {
+  entry: CatalogEntry;
+  review: {
+    state: JointReviewState;
+    signoffs: NegativeSignoff[];
+    missing: Array<{ seat: Seat; label: string; org: NamedRef | null }>;
+  };
+}
+
+export type PriorityArea = 'industry' | 'ecology' | 'livelihood' | 'business_environment';
+
+export interface PositiveListSummary {
+  provider: NamedRef;
+  total: number;
+  priority: number;
+  byArea: Record<PriorityArea, number>;
+}
+
+export interface PositiveListEntry extends PublicCatalogEntry {
+  priority: boolean;
+}
+
+export interface PositiveList extends PositiveListSummary {
+  items: PositiveListEntry[];
+  matched: number;
+}
+
+export type OperationStatus = 'awaiting_consent' | 'listed' | 'refused' | 'removed';
+
+export interface RegistrationRef {
+  id: string;
+  registrationCode: string;
+  queryCode: string;
+  version: number;
+  registeredAt: string;
+}
+
+/** 授权运营目录 item (000 第二十七、二十八条). */
+export interface OperationItem {
+  id: string;
+  status: OperationStatus;
+  viaSharing: boolean;
+  note: string;
+  entry: CatalogEntry | null;
+  listedBy: NamedRef;
+  createdAt: string;
+  listedAt: string | null;
+  consent: { decision: 'give' | 'refuse'; by: NamedRef | null; at: string; comment: string } | null;
+  registration: RegistrationRef | null;
+}
+
+/** 登记 (000 第二十九条). */
+export interface Registration {
+  registrationCode: string;
+  queryCode: string;
+  version: number;
+  registeredAt: string;
+  entry: {
+    id: string;
+    code: string;
+    name: string;
+    provider: NamedRef;
+    category: string;
+    grade: string;
+    format: string;
+    updateFrequency: string;
+    provisionMethods: string[];
+    publishedVersion: number | null;
+  };
+  operation: { itemId: string; status: OperationStatus; listedBy: NamedRef };
+}
+
+/** A run of text, `hit` where a searched word matched. Always rendered as text, never as HTML. */
+export interface HighlightSegment {
+  text: string;
+  hit: boolean;
+}
+
+export interface CatalogSearchItem extends CatalogEntry {
+  highlight: {
+    name: HighlightSegment[];
+    /** A window around the first match, with `…` where cut. */
+    description: HighlightSegment[];
+    /** Labels of the data items a word was found in. */
+    fields: string[];
+  };
+  score: number | null;
+}
+
+export type CatalogFacet =
+  | 'provider'
+  | 'region'
+  | 'category'
+  | 'grade'
+  | 'shareAttr'
+  | 'openAttr'
+  | 'operationAttr'
+  | 'provisionMethod'
+  | 'updateFrequency'
+  | 'status';
+
+export interface FacetValue {
+  /** An org id, region code, enum value, category, or true/false for operationAttr. */
+  value: string | boolean;
+  /** The org's or region's name (provider and region facets). */
+  label?: string;
+  count: number;
+}
+
+export interface CatalogSearchResult {
+  items: CatalogSearchItem[];
+  total: number;
+  facets: Record<CatalogFacet, FacetValue[]>;
+}
+
+export type CatalogScope = 'published' | 'mine' | 'review';
+
+export interface CatalogSearchQuery {
+  q?: string;
+  scope?: CatalogScope;
+  provider?: string[];
+  region?: string[];
+  category?: string[];
+  grade?: string[];
+  shareAttr?: string[];
+  openAttr?: string[];
+  operationAttr?: boolean;
+  provisionMethod?: string[];
+  updateFrequency?: string[];
+  status?: string[];
+  sort?: 'relevance' | 'updated' | 'name';
+  limit?: number;
+  offset?: number;
+}
+
+/** A duty on the deadline ledger as the catalog pages show it (review or update). */
+export interface CatalogDuty {
+  id: string;
+  status: DutyStatus;
+  startedAt: string;
+  workingDays: number | null;
+  dueDate: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  /** Working days left until due (0 = due today); null when overdue, met or untimed. */
+  remainingWorkingDays: number | null;
+  /** Working days since it started: how long a duty without a deadline has waited. */
+  ageWorkingDays: number;
+  extensionCount: number;
+  extendedDays: number;
+  source: string;
+}
+
+export interface CatalogVersionSummary {
+  version: number;
+  versionId: string;
+  status: CatalogVersionStatus;
+  changeNote: string | null;
+  updateCaseId: string | null;
+  createdAt: string;
+  submittedAt: string | null;
+  reviewedAt: string | null;
+  publishedAt: string | null;
+}
+
+export interface CatalogReview {
+  id: string;
+  version: number;
+  versionId: string;
+  decision: 'approve' | 'return';
+  comment: string;
+  reviewer: NamedRef;
+  org: NamedRef;
+  at: string;
+}
+
+/** A change of law or duties that obliges an update (000 第七条), with its duty. */
+export interface CatalogUpdateCase {
+  id: string;
+  entryId: string;
+  kind: 'law' | 'duties';
+  description: string;
+  status: 'open' | 'submitted' | 'done' | 'cancelled';
+  openedAt: string;
+  closedAt: string | null;
+  versionId: string | null;
+  duty: CatalogDuty | null;
+}
+
+/** GET /catalog/entries/{id}: a version with its history, as the caller may see it. */
+export interface CatalogEntryDetail extends CatalogEntry {
+  versions: CatalogVersionSummary[];
+  reviews: CatalogReview[];
+  published: CatalogEntry | null;
+  reviewDuty: CatalogDuty | null;
+  updateCases: CatalogUpdateCase[];
+}
+
+export interface CatalogReviewQueueItem {
+  entryId: string;
+  code: string;
+  name: string;
+  provider: NamedRef;
+  version: number;
+  versionId: string;
+  isUpdate: boolean;
+  changeNote: string | null;
+  updateCaseId: string | null;
+  submittedAt: string | null;
+  duty: CatalogDuty | null;
+}
+
+/** One problem of an import file, located as the user sees it in the spreadsheet. */
+export interface CatalogImportProblem {
+  sheet: string;
+  /** The spreadsheet row (1 = the header row). */
+  row: number;
+  /** The header of the offending column, or null for the whole row. */
+  column: string | null;
+  message: string;
+  source?: string;
+}
+
+export interface CatalogImportResult {
+  importId: string;
+  partial: boolean;
+  entryRows: number;
+  imported: Array<{ row: number; ref: string; id: string; code: string; versionId: string; name: string }>;
+  rejected: CatalogImportProblem[];
 }

@@ -4,13 +4,13 @@ import { Breadcrumb, Layout, Menu, type MenuProps } from 'antd';
 import { HomeOutlined } from '@ant-design/icons';
 import { useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
-import { appRoutes, groupTitle, routeFor, type MenuGroup } from '../routes';
+import { appRoutes, groupTitle, menuKeyFor, routeFor, type MenuGroup } from '../routes';
 import { AppHeader } from './AppHeader';
 import { HealthFooter } from './HealthFooter';
 
 type MenuItem = Required<MenuProps>['items'][number];
 
-const GROUP_ORDER: readonly MenuGroup[] = ['work', 'admin', 'oversight', 'org', 'rules'];
+const GROUP_ORDER: readonly MenuGroup[] = ['work', 'catalog', 'admin', 'oversight', 'org', 'rules'];
 
 /** The frame of every signed-in page: menu by role, header, breadcrumb, footer. */
 export function AppLayout() {
@@ -20,7 +20,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
 
-  const visible = appRoutes.filter((r) => r.allowed(me));
+  const visible = appRoutes.filter((r) => r.menu !== false && r.allowed(me));
   const items: MenuItem[] = GROUP_ORDER.flatMap((g): MenuItem[] => {
     const routes = visible.filter((r) => r.group === g);
     if (routes.length === 0) return [];
@@ -29,9 +29,12 @@ export function AppLayout() {
   });
 
   const current = routeFor(location.pathname);
+  const menuKey = menuKeyFor(location.pathname);
   const crumbs = [{ key: 'home', title: <Link to="/"><HomeOutlined /> {t('app.home')}</Link> }];
   if (current && current.path !== '/') {
     crumbs.push({ key: 'group', title: <>{t(groupTitle[current.group])}</> });
+    const parent = current.menu === false ? appRoutes.find((r) => r.path === menuKey) : undefined;
+    if (parent) crumbs.push({ key: 'parent', title: <Link to={parent.path}>{t(parent.title)}</Link> });
     crumbs.push({ key: 'page', title: <>{t(current.title)}</> });
   }
 
@@ -53,7 +56,7 @@ export function AppLayout() {
         <Menu
           mode="inline"
           items={items}
-          selectedKeys={current ? [current.path] : []}
+          selectedKeys={menuKey ? [menuKey] : []}
           onClick={({ key }) => navigate(key)}
           data-testid="main-menu"
         />

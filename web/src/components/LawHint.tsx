@@ -3,11 +3,15 @@ import { Tooltip, Typography } from 'antd';
 import { BookOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n';
+import { useLawText } from '../lib/law';
 
 interface LawHintProps {
   /** Short citation, e.g. `000 第十四条`. */
   source: string;
-  /** Full citation, e.g. 《海南省促进公共数据资源开发利用办法》第十四条; the tooltip prefers it. */
+  /**
+   * Full citation, e.g. 《海南省促进公共数据资源开发利用办法》第十四条; the tooltip prefers it. Without it
+   * the short citation is resolved against the active jurisdiction's documents.
+   */
   text?: string | null;
   /** `line` prints the basis as a line (under a field); otherwise it is a tooltip. */
   mode?: 'tooltip' | 'line';
@@ -17,7 +21,8 @@ interface LawHintProps {
 
 export function LawHint({ source, text, mode = 'tooltip', children }: LawHintProps) {
   const { t } = useI18n();
-  const basis = t('law.basis', { text: text || source });
+  const lawText = useLawText();
+  const basis = t('law.basis', { text: text || lawText(source) });
   if (mode === 'line') {
     return (
       <Typography.Text type="secondary" className="law-line">

@@ -38,3 +38,28 @@ export function canViewAudit(me: Me): boolean {
 export function canManageApiKeys(me: Me): boolean {
   return me.org.kind === 'organization' && (['org_admin', 'clerk', 'data_officer'] as const).some((r) => hasUserRole(me, r));
 }
+
+/** The catalog is read by every org on the platform except the public (who use the open-data portal). */
+export function canBrowseCatalog(me: Me): boolean {
+  return me.org.roles.some((r) => r !== 'public');
+}
+
+/** An institution's clerks, data officers and admins register and edit its catalog entries (000 第六条). */
+export function canRegisterCatalog(me: Me): boolean {
+  return hasOrgRole(me, 'institution') && (['clerk', 'data_officer', 'org_admin'] as const).some((r) => hasUserRole(me, r));
+}
+
+/** Only the head of the institution's data office signs its catalog submissions. */
+export function canSubmitCatalog(me: Me): boolean {
+  return hasOrgRole(me, 'institution') && hasUserRole(me, 'data_officer');
+}
+
+/** The sharing authority's users follow the catalog review queue (000 第六、七条). */
+export function canReadCatalogQueue(me: Me): boolean {
+  return hasOrgRole(me, 'sharing_authority');
+}
+
+/** Its reviewers and admins decide: approve, return, consent to an update's extension. */
+export function isCatalogReviewer(me: Me): boolean {
+  return hasOrgRole(me, 'sharing_authority') && (['reviewer', 'org_admin'] as const).some((r) => hasUserRole(me, r));
+}

@@ -1,5 +1,6 @@
 /** English. The type makes the compiler reject a missing key. */
 import type { MessageKey } from './zh-CN';
+import { catalogEnUS } from './catalog.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -418,4 +419,6 @@ export const enUS: Record<MessageKey, string> = {
   'unit.months': 'months',
   'unit.years': 'years',
   'unit.hours': 'hours',
+
+  ...catalogEnUS,
 };

@@ -1,4 +1,6 @@
 /** 简体中文 — the reference dictionary; every other language must provide the same keys. */
+import { catalogZhCN } from './catalog.zh-CN';
+
 export const zhCN = {
   // 平台与框架
   'app.name': '公数 · 公共数据资源开发利用平台',
@@ -429,6 +431,8 @@ export const zhCN = {
   'unit.months': '个月',
   'unit.years': '年',
   'unit.hours': '小时',
+
+  ...catalogZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;
