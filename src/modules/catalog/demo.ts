@@ -12,6 +12,8 @@ import { ART, entryCode, NEGATIVE_LIST_SEATS, type Seat } from './model.js';
 import { onNegativeList, openNegativeReview } from './negative-review.js';
 import type { Attr } from './tables.js';
 import { indexVersion } from './search.js';
+import { versionColumns } from './repo.js';
+import { normalizeEntry } from './rules.js';
 import { REVIEW_CASE, REVIEW_DUTY } from './entries.service.js';
 import { entryLink } from './update.service.js';
 
@@ -25,6 +27,8 @@ const SEAT_SIGNERS: Record<Seat, string> = {
   state_security: 'aq_reviewer',
   platform_operator: 'admin',
 };
+
+const RETURN_COMMENT = '数据项“投诉人”“联系电话”为个人信息，请补充个人信息保护影响评估结论并说明脱敏方式。';
 
 /** How many negative-list entries the demo leaves awaiting the joint review (the rest agreed). */
 const PENDING_JOINT_REVIEWS = 2;
@@ -52,6 +56,9 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
   const authority = id('yshj');
   const seqs = new Map<string, number>();
   const negative: Array<{ id: string; name: string; share_attr: Attr }> = [];
+  const signers = new Map((await trx.selectFrom('users').select(['id', 'login', 'org_id']).where('login', 'in', Object.values(SEAT_SIGNERS)).execute()).map((u) => [u.login, u]));
+  const reviewer = signers.get(SEAT_SIGNERS.sharing_authority);
+  if (!reviewer) throw new Error('demo reviewer missing');
   for (const d of DEMO_CATALOG) {
     const providerId = id(d.provider);
     const org = await trx.selectFrom('orgs').select(['uscc', 'region_code']).where('id', '=', providerId).executeTakeFirstOrThrow();
@@ -74,7 +81,7 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
         updated_at: now,
       })
       .execute();
-    const i = d.input;
+    const i = normalizeEntry(d.input);
     await trx
       .insertInto('catalog_versions')
       .values({
@@ -82,25 +89,7 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
         entry_id: entryId,
         version: 1,
         status: d.state,
-        name: i.name,
-        description: i.description ?? '',
-        format: i.format,
-        fields: JSON.stringify(i.fields),
-        share_attr: i.shareAttr,
-        share_conditions: i.shareConditions ? JSON.stringify(i.shareConditions) : null,
-        no_share_basis: i.noShareBasis ?? null,
-        open_attr: i.openAttr,
-        open_conditions: i.openConditions ? JSON.stringify(i.openConditions) : null,
-        not_open_reason: i.notOpenReason ?? null,
-        open_safeguards: JSON.stringify(i.openSafeguards ?? []),
-        operation_attr: i.operationAttr,
-        provision_methods: i.provisionMethods,
-        usage_conditions: i.usageConditions ?? '',
-        update_frequency: i.updateFrequency,
-        category: i.category,
-        grade: i.grade,
-        priority_areas: i.priorityAreas ?? [],
-        assessments: JSON.stringify(i.assessments ?? {}),
+        ...versionColumns(i),
         change_note: null,
         update_case_id: null,
         created_by: null,
@@ -108,13 +97,17 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
         updated_at: now,
         submitted_by: null,
         submitted_at: d.state === 'draft' ? null : now,
-        reviewed_by: null,
         reviewed_at: published || d.state === 'returned' ? now : null,
-        review_comment: d.state === 'returned' ? '数据项“投诉人”“联系电话”为个人信息，请补充个人信息保护影响评估结论并说明脱敏方式。' : null,
+        reviewed_by: published || d.state === 'returned' ? reviewer.id : null,
+        review_comment: d.state === 'returned' ? RETURN_COMMENT : null,
         published_at: published ? now : null,
       })
       .execute();
     await indexVersion(trx, versionId);
+    if (published || d.state === 'returned') {
+      const comment = d.state === 'returned' ? RETURN_COMMENT : '';
+      await trx.insertInto('catalog_reviews').values({ id: randomUUID(), version_id: versionId, decision: published ? 'approve' : 'return', comment, user_id: reviewer.id, org_id: reviewer.org_id, at: now }).execute();
+    }
     if (published && onNegativeList(i.shareAttr)) negative.push({ id: versionId, name: i.name, share_attr: i.shareAttr });
     if (d.state === 'submitted') {
       await openDuty(k, trx, {
@@ -132,7 +125,6 @@ export async function insertDemoCatalog(k: Pick<Kernel, 'clock'>, trx: Trx, orgI
     }
   }
   // The joint review: agreed by every seat for most negative-list entries, still open for a few.
-  const signers = new Map((await trx.selectFrom('users').select(['id', 'login', 'org_id']).where('login', 'in', Object.values(SEAT_SIGNERS)).execute()).map((u) => [u.login, u]));
   for (const [n, v] of negative.entries()) {
     if (n >= negative.length - PENDING_JOINT_REVIEWS) {
       await openNegativeReview(k, trx, v);
