@@ -22,6 +22,8 @@ import { calendarRoutes } from './modules/calendar/routes.js';
 import { workbenchRoutes } from './modules/workbench/routes.js';
 import { platformRoutes } from './modules/platform/routes.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
+import { qualityRoutes } from './modules/quality/routes.js';
+import { ingestRoutes } from './modules/ingest/routes.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -78,6 +80,8 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(calendarRoutes, { kernel: k });
   await app.register(workbenchRoutes, { kernel: k });
   await app.register(catalogRoutes, { kernel: k });
+  await app.register(qualityRoutes, { kernel: k });
+  await app.register(ingestRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;

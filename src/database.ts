@@ -2,5 +2,7 @@
 import type { KernelTables } from './kernel/tables.js';
 import type { IdentityTables } from './modules/identity/tables.js';
 import type { CatalogTables } from './modules/catalog/tables.js';
+import type { IngestTables } from './modules/ingest/tables.js';
+import type { QualityTables } from './modules/quality/tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables {}

@@ -26,6 +26,10 @@ export interface Config {
   readonly auditCheckpointEvery: number;
   readonly jobIntervalSeconds: number;
   readonly loginRateLimitPerMinute: number;
+  /** `INGEST_ERROR_THRESHOLD`: a load whose share of rejected rows exceeds this (0–1) is refused whole. */
+  readonly ingestErrorThreshold: number;
+  /** `DATASET_VERSIONS_KEPT`: how many versions of each dataset are kept; older tables are dropped. */
+  readonly datasetVersionsKept: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Crypto keys from config (hex / PEM); when absent they are generated into `dataDir/keys`. */
   readonly keys: {
@@ -51,6 +55,13 @@ function int(env: Env, name: string, dflt: number, min: number, max: number): nu
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function ratio(env: Env, name: string, dflt: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(raw)) throw new ConfigError(name, `must be a fraction between 0 and 1, e.g. 0.05, got "${raw}"`);
+  return Number(raw);
 }
 
 function bool(env: Env, name: string, dflt: boolean): boolean {
@@ -123,6 +134,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
     jobIntervalSeconds: int(env, 'JOB_INTERVAL_SECONDS', 60, 1, 86_400),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    ingestErrorThreshold: ratio(env, 'INGEST_ERROR_THRESHOLD', 0.05),
+    datasetVersionsKept: int(env, 'DATASET_VERSIONS_KEPT', 3, 1, 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     keys: Object.freeze({
       sm4Key: env.GONGSHU_SM4_KEY || undefined,

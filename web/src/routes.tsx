@@ -12,6 +12,8 @@ import {
   FileProtectOutlined,
   FormOutlined,
   GlobalOutlined,
+  IssuesCloseOutlined,
+  LineChartOutlined,
   SafetyCertificateOutlined,
   StopOutlined,
   TeamOutlined,
@@ -42,6 +44,8 @@ import { NegativeListPage } from './pages/catalog/lists/NegativeListPage';
 import { OpenListPage } from './pages/catalog/lists/OpenListPage';
 import { OperationListPage } from './pages/catalog/lists/OperationListPage';
 import { RegistrationPage } from './pages/catalog/lists/RegistrationPage';
+import { QualityPage } from './pages/quality/QualityPage';
+import { CorrectionsPage } from './pages/quality/CorrectionsPage';
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 
@@ -75,6 +79,8 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/admin/orgs', title: 'page.orgs', group: 'admin', icon: <BankOutlined />, allowed: isPlatformAdmin, element: <OrgsPage /> },
   { path: '/admin/users', title: 'page.users', group: 'admin', icon: <TeamOutlined />, allowed: canManageUsers, element: <UsersPage /> },
   { path: '/admin/calendar', title: 'page.calendar', group: 'admin', icon: <CalendarOutlined />, allowed: isPlatformAdmin, element: <CalendarPage /> },
+  { path: '/quality/corrections', title: 'page.corrections', group: 'work', icon: <IssuesCloseOutlined />, allowed: everyone, element: <CorrectionsPage /> },
+  { path: '/quality', title: 'page.quality', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <QualityPage /> },
   { path: '/audit', title: 'page.audit', group: 'oversight', icon: <AuditOutlined />, allowed: canViewAudit, element: <AuditPage /> },
   { path: '/api-keys', title: 'page.apiKeys', group: 'org', icon: <ApiOutlined />, allowed: canManageApiKeys, element: <ApiKeysPage /> },
   { path: '/jurisdiction', title: 'page.jurisdiction', group: 'rules', icon: <FileProtectOutlined />, allowed: everyone, element: <JurisdictionPage /> },

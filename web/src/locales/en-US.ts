@@ -1,6 +1,7 @@
 /** English. The type makes the compiler reject a missing key. */
 import type { MessageKey } from './zh-CN';
 import { catalogEnUS } from './catalog.en-US';
+import { qualityEnUS } from './quality.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -421,4 +422,5 @@ export const enUS: Record<MessageKey, string> = {
   'unit.hours': 'hours',
 
   ...catalogEnUS,
+  ...qualityEnUS,
 };

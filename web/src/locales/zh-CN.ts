@@ -1,5 +1,6 @@
 /** 简体中文 — the reference dictionary; every other language must provide the same keys. */
 import { catalogZhCN } from './catalog.zh-CN';
+import { qualityZhCN } from './quality.zh-CN';
 
 export const zhCN = {
   // 平台与框架
@@ -433,6 +434,7 @@ export const zhCN = {
   'unit.hours': '小时',
 
   ...catalogZhCN,
+  ...qualityZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

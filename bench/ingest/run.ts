@@ -1,0 +1,221 @@
+/**
+ * Ingest benchmark (issue 4, "Tests and benchmark").
+ *
+ *   npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…]
+ *
+ * Generates a CSV of N rows (default 1,000,000) and 12 columns — valid resident ID numbers and
+ * credit codes among them — into a temporary file, then, against a server in a child process
+ * listening on a random port: the raw `COPY` of the same file into a table of the same shape (the
+ * physical limit), and the same file streamed through `POST /api/v1/catalog/entries/{id}/loads`
+ * (parse, validate every value, COPY into staging, commit as the live version, quality scores,
+ * audit). Reports rows/s of both, their ratio (target ≥ 0.5 on PostgreSQL) and the server's peak
+ * RSS during the load (target < 400 MB). Prints a table, then one `BENCH_JSON {...}` line.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { reachable } from '../audit/lib.js';
+import { BENCH_HEADER, benchRow } from './shape.js';
+
+type DbChoice = 'pglite' | 'postgres' | 'both';
+interface Options {
+  rows: number;
+  db: DbChoice;
+  url: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { rows: 1_000_000, db: 'postgres', url: process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const val = () => inline ?? argv[++i] ?? '';
+    switch (flag) {
+      case '--rows': {
+        const n = Number(val().replace(/[_,]/g, ''));
+        if (!Number.isInteger(n) || n < 1) throw new Error('--rows needs a positive whole number');
+        o.rows = n;
+        break;
+      }
+      case '--db': {
+        const v = val();
+        if (v !== 'pglite' && v !== 'postgres' && v !== 'both') throw new Error(`--db must be pglite, postgres or both, got "${v}"`);
+        o.db = v;
+        break;
+      }
+      case '--url':
+        o.url = val();
+        break;
+      case '--help':
+        console.log('usage: npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…]');
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${a}`);
+    }
+  }
+  return o;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mb = (b: number) => Math.round(b / 1024 / 1024);
+
+async function generate(file: string, rows: number): Promise<number> {
+  const out = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
+  out.write(BENCH_HEADER);
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    chunk += benchRow(i);
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((r) => out.once('finish', () => r()));
+  return fs.statSync(file).size;
+}
+
+interface Ready {
+  address: string;
+  entryId: string;
+  cookie: string;
+  csrf: string;
+  db: string;
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: Ready; ask: <T>(m: object, type: string) => Promise<T> }> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const child = fork(path.join(here, 'server.ts'), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiters: Array<{ type: string; resolve: (v: unknown) => void; reject: (e: Error) => void }> = [];
+  let readyResolve: (r: Ready) => void = () => undefined;
+  let readyReject: (e: Error) => void = () => undefined;
+  const ready = new Promise<Ready>((res, rej) => {
+    readyResolve = res;
+    readyReject = rej;
+  });
+  child.on('message', (raw) => {
+    const m = raw as { type: string; message?: string } & Record<string, unknown>;
+    if (m.type === 'ready') return readyResolve(m as unknown as Ready);
+    if (m.type === 'error') {
+      const err = new Error(m.message);
+      readyReject(err);
+      waiters.shift()?.reject(err);
+      return;
+    }
+    const i = waiters.findIndex((w) => w.type === m.type);
+    if (i >= 0) waiters.splice(i, 1)[0]?.resolve(m);
+  });
+  child.on('exit', (code) => readyReject(new Error(`benchmark server exited (${code})`)));
+  const ask = <T>(m: object, type: string) =>
+    new Promise<T>((resolve, reject) => {
+      waiters.push({ type, resolve: resolve as (v: unknown) => void, reject });
+      child.send(m);
+    });
+  return ready.then((r) => ({ child, ready: r, ask }));
+}
+
+function upload(r: Ready, file: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`/api/v1/catalog/entries/${r.entryId}/loads?mode=replace`, r.address);
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'text/csv', cookie: r.cookie, 'x-csrf-token': r.csrf } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    fs.createReadStream(file, { highWaterMark: 1 << 16 }).pipe(req);
+  });
+}
+
+interface Result {
+  db: string;
+  rows: number;
+  raw_copy_s: number;
+  raw_rows_per_s: number;
+  api_s: number;
+  api_rows_per_s: number;
+  ratio: number;
+  server_peak_rss_mb: number;
+  server_rss_before_mb: number;
+}
+
+async function runOne(kind: 'pglite' | 'postgres', o: Options, file: string): Promise<Result> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
+  delete env.TEST_DATABASE_URL;
+  if (kind === 'postgres') env.TEST_DATABASE_URL = o.url;
+  const { child, ready, ask } = await startServer(env);
+  try {
+    const raw = await ask<{ seconds: number }>({ type: 'raw', file, table: 'bench_raw' }, 'raw');
+    const before = await ask<{ rss: number }>({ type: 'peak' }, 'peak');
+    await ask({ type: 'peak-reset' }, 'ok');
+    const t0 = performance.now();
+    const res = await upload(ready, file);
+    const apiS = (performance.now() - t0) / 1000;
+    if (res.status !== 201) throw new Error(`load failed: ${res.status} ${res.body.slice(0, 500)}`);
+    const report = JSON.parse(res.body) as { rowsAccepted: number; rowsRejected: number };
+    if (report.rowsAccepted !== o.rows || report.rowsRejected !== 0) throw new Error(`load accepted ${report.rowsAccepted} of ${o.rows} rows, rejected ${report.rowsRejected}`);
+    const peak = await ask<{ rss: number }>({ type: 'peak' }, 'peak');
+    const count = await ask<{ rows: number }>({ type: 'count', entryId: ready.entryId }, 'count');
+    if (count.rows !== o.rows) throw new Error(`live version has ${count.rows} rows, expected ${o.rows}`);
+    return {
+      db: kind,
+      rows: o.rows,
+      raw_copy_s: Number(raw.seconds.toFixed(3)),
+      raw_rows_per_s: Math.round(o.rows / raw.seconds),
+      api_s: Number(apiS.toFixed(3)),
+      api_rows_per_s: Math.round(o.rows / apiS),
+      ratio: Number((raw.seconds / apiS).toFixed(3)),
+      server_peak_rss_mb: mb(peak.rss),
+      server_rss_before_mb: mb(before.rss),
+    };
+  } finally {
+    await ask({ type: 'close' }, 'closed').catch(() => undefined);
+    child.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const kinds: Array<'pglite' | 'postgres'> = o.db === 'both' ? ['pglite', 'postgres'] : [o.db];
+  if (kinds.includes('postgres')) {
+    const why = await reachable(o.url);
+    if (why) {
+      console.error(`${why} — PostgreSQL skipped`);
+      kinds.splice(kinds.indexOf('postgres'), 1);
+      if (kinds.length === 0) kinds.push('pglite');
+    }
+  }
+  const cpus = os.cpus();
+  console.log(`Gongshu ingest benchmark — node ${process.version}, ${cpus[0]?.model.trim() ?? '?'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongshu-ingest-')), 'bench.csv');
+  const g0 = performance.now();
+  const bytes = await generate(file, o.rows);
+  console.log(`generated ${fmt(o.rows)} rows × 12 columns, ${mb(bytes)} MB in ${((performance.now() - g0) / 1000).toFixed(1)} s: ${file}\n`);
+  const results: Result[] = [];
+  try {
+    for (const kind of kinds) {
+      const r = await runOne(kind, o, file);
+      results.push(r);
+    }
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+  console.log('db        rows        raw COPY rows/s   API load rows/s   ratio (≥0.5)   server peak RSS (<400 MB)');
+  for (const r of results) {
+    console.log(
+      `${r.db.padEnd(9)} ${fmt(r.rows).padStart(10)}  ${fmt(r.raw_rows_per_s).padStart(16)}  ${fmt(r.api_rows_per_s).padStart(16)}   ${r.ratio.toFixed(3).padStart(11)}   ${String(r.server_peak_rss_mb).padStart(8)} MB (before ${r.server_rss_before_mb} MB)`,
+    );
+  }
+  console.log(`BENCH_JSON ${JSON.stringify({ bench: 'ingest', rows: o.rows, columns: 12, file_mb: mb(bytes), results })}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

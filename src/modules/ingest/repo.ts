@@ -1,0 +1,120 @@
+/** Queries on the ingest module's tables and on the dynamic dataset tables of schema `datasets`. */
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Executor, Trx } from '../../kernel/db.js';
+import type { CatalogField } from '../catalog/tables.js';
+import { quoteIdent } from './copy.js';
+import type { DatasetVersionsTable, LoadErrorsTable, LoadsTable } from './tables.js';
+import { SQL_TYPES } from './validators.js';
+
+export type LoadRow = Selectable<LoadsTable>;
+export type DatasetVersionRow = Selectable<DatasetVersionsTable>;
+
+const table = (name: string) => sql.raw(`datasets.${quoteIdent(name)}`);
+
+/** Creates the typed table of one dataset version from the entry's fields. */
+export async function createDatasetTable(db: Executor, name: string, fields: readonly CatalogField[]): Promise<void> {
+  const cols = fields.map((f) => `${quoteIdent(f.name)} ${SQL_TYPES[f.type]}`).join(', ');
+  await sql`CREATE TABLE ${table(name)} (${sql.raw(cols)})`.execute(db);
+}
+
+export async function dropDatasetTable(db: Executor, name: string): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${table(name)}`.execute(db);
+}
+
+/** Index on the key fields, used by an upsert's merge (and by reads by key later). */
+export async function indexKeys(db: Executor, name: string, keys: readonly string[]): Promise<void> {
+  await sql`CREATE INDEX ${sql.raw(quoteIdent(`${name}_key`))} ON ${table(name)} (${sql.raw(keys.map(quoteIdent).join(', '))})`.execute(db);
+}
+
+/**
+ * Upsert: copies into `target` the rows of `previous` whose key is not among the rows just loaded,
+ * so `target` = previous live version with the loaded rows replacing those of the same key.
+ */
+export async function mergePrevious(trx: Trx, target: string, previous: string, fields: readonly CatalogField[], keys: readonly string[]): Promise<void> {
+  const cols = fields.map((f) => quoteIdent(f.name)).join(', ');
+  const match = keys.map((k) => `n.${quoteIdent(k)} = p.${quoteIdent(k)}`).join(' AND ');
+  await sql`INSERT INTO ${table(target)} (${sql.raw(cols)}) SELECT ${sql.raw(fields.map((f) => `p.${quoteIdent(f.name)}`).join(', '))} FROM ${table(previous)} p WHERE NOT EXISTS (SELECT 1 FROM ${table(target)} n WHERE ${sql.raw(match)})`.execute(trx);
+}
+
+export async function countRows(db: Executor, name: string): Promise<number> {
+  const r = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${table(name)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+export async function readRows(db: Executor, name: string, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+  const r = await sql<Record<string, unknown>>`SELECT * FROM ${table(name)} LIMIT ${limit} OFFSET ${offset}`.execute(db);
+  return r.rows;
+}
+
+export async function insertLoad(db: Executor, row: Insertable<LoadsTable>): Promise<void> {
+  await db.insertInto('loads').values(row).execute();
+}
+
+export async function updateLoad(db: Executor, id: string, set: Updateable<LoadsTable>): Promise<void> {
+  await db.updateTable('loads').set(set).where('id', '=', id).execute();
+}
+
+export function findLoad(db: Executor, id: string) {
+  return db.selectFrom('loads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertErrors(db: Executor, rows: Insertable<LoadErrorsTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('load_errors').values(rows.slice(i, i + 500)).execute();
+}
+
+export function loadErrors(db: Executor, loadId: string) {
+  return db.selectFrom('load_errors').select(['line', 'field', 'value', 'reason']).where('load_id', '=', loadId).orderBy('n').execute();
+}
+
+/** Serialises commits of one entry's loads (the version number and the live flag). */
+export async function lockEntryData(trx: Trx, entryId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`ingest:${entryId}`}))`.execute(trx);
+}
+
+export function liveVersion(db: Executor, entryId: string) {
+  return db.selectFrom('dataset_versions').selectAll().where('entry_id', '=', entryId).where('live', '=', true).executeTakeFirst();
+}
+
+export async function nextVersionNo(trx: Trx, entryId: string): Promise<number> {
+  const r = await trx.selectFrom('dataset_versions').select((eb) => eb.fn.max('version_no').as('v')).where('entry_id', '=', entryId).executeTakeFirst();
+  return Number(r?.v ?? 0) + 1;
+}
+
+export function listVersions(db: Executor, entryId: string) {
+  return db.selectFrom('dataset_versions').selectAll().where('entry_id', '=', entryId).where('dropped_at', 'is', null).orderBy('version_no', 'desc').execute();
+}
+
+export function findVersion(db: Executor, entryId: string, versionNo: number) {
+  return db.selectFrom('dataset_versions').selectAll().where('entry_id', '=', entryId).where('version_no', '=', versionNo).executeTakeFirst();
+}
+
+export async function insertVersion(trx: Trx, row: Insertable<DatasetVersionsTable>): Promise<void> {
+  await trx.updateTable('dataset_versions').set({ live: false }).where('entry_id', '=', row.entry_id).where('live', '=', true).execute();
+  await trx.insertInto('dataset_versions').values(row).execute();
+}
+
+/** Marks dropped every kept version beyond the newest `keep`, returning their tables to drop. */
+export async function retireVersions(trx: Trx, entryId: string, keep: number, at: Date): Promise<string[]> {
+  const old = await trx
+    .selectFrom('dataset_versions')
+    .select(['version_no', 'table_name'])
+    .where('entry_id', '=', entryId)
+    .where('dropped_at', 'is', null)
+    .where('live', '=', false)
+    .orderBy('version_no', 'desc')
+    .offset(Math.max(keep - 1, 0))
+    .limit(1_000_000)
+    .execute();
+  if (old.length === 0) return [];
+  await trx
+    .updateTable('dataset_versions')
+    .set({ dropped_at: at })
+    .where('entry_id', '=', entryId)
+    .where(
+      'version_no',
+      'in',
+      old.map((o) => o.version_no),
+    )
+    .execute();
+  return old.map((o) => o.table_name);
+}

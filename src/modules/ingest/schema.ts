@@ -1,0 +1,51 @@
+/** TypeBox schemas of the ingest routes, with their static types. */
+import { Type, type Static } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+
+export const EntryParams = Type.Object({ id: Uuid });
+export const LoadParams = Type.Object({ id: Uuid });
+export const VersionParams = Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) });
+
+export const LoadQuery = Type.Object({
+  mode: Type.Optional(Type.Union([Type.Literal('replace'), Type.Literal('upsert')], { description: 'replace 全量替换（默认）· upsert 按主键增量更新' })),
+});
+export type LoadQuery = Static<typeof LoadQuery>;
+
+export const RowsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
+export const LoadErrorSchema = Type.Object({
+  line: Type.Integer({ description: '文件中的行号（表头为第 1 行）' }),
+  field: Type.String(),
+  value: Type.Union([Type.String(), Type.Null()], { description: '出错的值；个人信息已脱敏' }),
+  reason: Type.String(),
+});
+
+export const LoadReportSchema = Type.Object({
+  id: Uuid,
+  entryId: Uuid,
+  status: Type.Union([Type.Literal('received'), Type.Literal('validating'), Type.Literal('committed'), Type.Literal('refused'), Type.Literal('failed')]),
+  mode: Type.Union([Type.Literal('replace'), Type.Literal('upsert')]),
+  rowsTotal: Type.Integer(),
+  rowsAccepted: Type.Integer(),
+  rowsRejected: Type.Integer(),
+  errorRate: Type.Number(),
+  versionNo: Type.Union([Type.Integer(), Type.Null()]),
+  message: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  errors: Type.Array(LoadErrorSchema, { description: '被拒收的行（最多 1000 条）' }),
+});
+
+export const VersionsSchema = Type.Object({
+  items: Type.Array(Type.Object({ versionNo: Type.Integer(), loadId: Uuid, rows: Type.Integer(), live: Type.Boolean(), createdAt: Type.String() })),
+});
+
+export const RowsSchema = Type.Object({
+  versionNo: Type.Integer(),
+  total: Type.Integer(),
+  rows: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+});
