@@ -60,10 +60,15 @@ e2eSuite('admin', (t) => {
     await formItem(drawer, '所在地区').locator('.ant-select-selector').click();
     await formItem(drawer, '所在地区').locator('input').fill('海口');
     await openDropdown(page).locator('.ant-select-tree-node-content-wrapper', { hasText: /^海口市$/ }).click();
+    // Wait for each choice to land before the next: on a busy machine a click can outrun the list.
+    await waitForText(formItem(drawer, '所在地区').locator('.ant-select-selection-item'), '海口市');
 
     await formItem(drawer, '机构角色').locator('.ant-select-selector').click();
     await openDropdown(page).locator('.ant-select-item-option', { hasText: /^运营机构$/ }).click();
-    await page.keyboard.press('Escape');
+    await waitForText(formItem(drawer, '机构角色').locator('.ant-select-selection-item'), '运营机构');
+    // Close the list by clicking the drawer's title: Escape would close the drawer itself once
+    // the list has already closed.
+    await drawer.locator('.ant-drawer-title').click();
 
     await page.getByTestId('org-save').click();
     await waitForText(page.locator('.ant-message'), `已创建机构：${ORG_NAME}`);
