@@ -50,3 +50,20 @@ describe('background jobs', () => {
     }
   });
 });
+
+describe('the PostgreSQL pool', () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)('survives the server ending an idle connection, and reconnects', async () => {
+    const db = env.k.db.kysely;
+    await db.selectFrom('orgs').select('id').limit(1).execute();
+    const other = new pg.Client({ connectionString: env.k.db.url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    } finally {
+      await other.end();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const rows = await db.selectFrom('orgs').select('id').limit(1).execute();
+    expect(rows).toHaveLength(1);
+  });
+});

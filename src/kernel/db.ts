@@ -70,6 +70,11 @@ export async function openPglite(dir: string | undefined, snapshot?: Blob): Prom
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle connection the server ends (a restart, pg_terminate_backend, a dropped database) is
+  // reported here and replaced on the next checkout; without a listener it would crash the process.
+  pool.on('error', (err) => {
+    console.error(`PostgreSQL: an idle connection was closed by the server (${(err as { code?: string }).code ?? 'no code'}): ${err.message}`);
+  });
   // Fail at start, naming the server, rather than on the first request.
   const client = await pool.connect();
   client.release();
