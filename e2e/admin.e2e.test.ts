@@ -20,6 +20,27 @@ function openDropdown(page: Page): Locator {
   return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
 }
 
+/**
+ * Picks an option of a multiple select and waits for its tag. On a busy machine a click can land
+ * while the list is still animating in and be lost; it is tried again (only while no tag shows).
+ */
+async function chooseOption(page: Page, item: Locator, option: RegExp, tag: string): Promise<void> {
+  const shown = item.locator('.ant-select-selection-item', { hasText: tag });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await shown.count()) === 0) {
+      await item.locator('.ant-select-selector').click();
+      await openDropdown(page).locator('.ant-select-item-option', { hasText: option }).click();
+    }
+    const ok = await shown
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (ok) return;
+  }
+  throw new Error(`option ${String(option)} could not be chosen`);
+}
+
 async function openOrgs(page: Page): Promise<void> {
   await page.getByTestId('main-menu').getByText('机构管理').click();
   await page.waitForURL((u) => u.pathname === '/admin/orgs');
@@ -63,9 +84,9 @@ e2eSuite('admin', (t) => {
     // Wait for each choice to land before the next: on a busy machine a click can outrun the list.
     await waitForText(formItem(drawer, '所在地区').locator('.ant-select-selection-item'), '海口市');
 
-    await formItem(drawer, '机构角色').locator('.ant-select-selector').click();
-    await openDropdown(page).locator('.ant-select-item-option', { hasText: /^运营机构$/ }).click();
-    await waitForText(formItem(drawer, '机构角色').locator('.ant-select-selection-item'), '运营机构');
+    // Let the region list finish closing, so the next list found is the roles'.
+    await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count(), { timeout: 15_000 }).toBe(0);
+    await chooseOption(page, formItem(drawer, '机构角色'), /^运营机构$/, '运营机构');
     // Close the list by clicking the drawer's title: Escape would close the drawer itself once
     // the list has already closed.
     await drawer.locator('.ant-drawer-title').click();
