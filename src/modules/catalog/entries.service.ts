@@ -14,7 +14,7 @@ import { meetDuty, openDuty } from '../../kernel/deadlines.js';
 import { notify } from '../../kernel/notifications.js';
 import type { Kernel } from '../../kernel/context.js';
 import type { Executor, Trx } from '../../kernel/db.js';
-import { ART, entryCode, type EntryInput } from './model.js';
+import { ART, entryCode, VERSION_STATUS_LABELS, type EntryInput } from './model.js';
 import {
   assertEditable,
   assertNoViolations,
@@ -371,7 +371,7 @@ export async function createVersion(k: Kernel, auth: AuthContext, id: string, bo
     if (e.published_version === null) throw new AppError('INVALID_STATE', '目录尚未发布：请直接修改当前版本', { source: ART.update });
     if (e.latest_version !== e.published_version) {
       const pending = await latestOf(trx, e);
-      throw new AppError('INVALID_STATE', `已有未发布的第 ${pending.version} 版（${pending.status}），请在该版本上修改`);
+      throw new AppError('INVALID_STATE', `已有未发布的第 ${pending.version} 版（${VERSION_STATUS_LABELS[pending.status]}），请在该版本上修改`);
     }
     const pub = await latestOf(trx, e);
     const [openCase] = await repo.listCases(trx, e.id, ['open']);

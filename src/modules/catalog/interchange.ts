@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { Value } from 'typebox/value';
 import { audit } from '../../kernel/audit.js';
 import { actorOf, hasOrgRole, requirePermission, type AuthContext } from '../../kernel/auth.js';
+import { beijingDate } from '../../kernel/clock.js';
 import type { Kernel } from '../../kernel/context.js';
 import { sm3 } from '../../kernel/crypto.js';
 import type { Executor } from '../../kernel/db.js';
@@ -320,7 +321,7 @@ export async function exportCatalog(k: Kernel, auth: AuthContext): Promise<{ str
   );
   const db = k.db.kysely;
   const title = `${k.profile.region.name}公共数据目录`;
-  const day = new Date(k.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = beijingDate(k.clock.now());
   const stream = streamExport({ entries: () => exportEntries(db, scope), fields: (ids) => exportFields(db, ids) }, { title });
   return { stream, fileName: `${title}-${day}.xlsx` };
 }

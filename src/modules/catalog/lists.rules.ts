@@ -129,8 +129,8 @@ export function operationRefusal(v: { grade: Grade; operationAttr: boolean }): R
  */
 export function viaSharingRefusal(claimed: boolean | undefined, listerIsProvider: boolean): Refusal | null {
   if (claimed === undefined) return null;
-  if (claimed && listerIsProvider) return { message: '数据提供单位列入本单位的数据，不是通过共享获得（viaSharing 应为 false）', source: ART.operationScope };
-  if (!claimed && !listerIsProvider) return { message: '非数据提供单位列入的数据视为通过共享获得，须征得数据提供单位同意（viaSharing 应为 true）', source: ART.operationScope };
+  if (claimed && listerIsProvider) return { message: '数据提供单位列入本单位的数据，不是通过共享获得（“通过共享获得”应为“否”）', source: ART.operationScope };
+  if (!claimed && !listerIsProvider) return { message: '非数据提供单位列入的数据视为通过共享获得，须征得数据提供单位同意（“通过共享获得”应为“是”）', source: ART.operationScope };
   return null;
 }
 

@@ -8,13 +8,13 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { audit } from '../../kernel/audit.js';
-import { actorOf, requireAuth, requirePermission, type AuthContext } from '../../kernel/auth.js';
+import { actorOf, requireAuth, requirePermission, ROLE_LABELS, type AuthContext } from '../../kernel/auth.js';
 import { beijingDate } from '../../kernel/clock.js';
 import type { Kernel } from '../../kernel/context.js';
 import type { Executor, Trx } from '../../kernel/db.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import { notify } from '../../kernel/notifications.js';
-import { ART, NEGATIVE_LIST_SEATS, PRIORITY_AREAS, SEAT_LABELS, type Seat } from './model.js';
+import { ART, NEGATIVE_LIST_SEATS, OPERATION_STATUS_LABELS, PRIORITY_AREAS, SEAT_LABELS, VERSION_STATUS_LABELS, type Seat } from './model.js';
 import * as repo from './lists.repo.js';
 import { meetNegativeSignoff } from './negative-review.js';
 import {
@@ -103,12 +103,12 @@ export async function assignSeats(k: Kernel, authOrNull: AuthContext | null, bod
     for (const { seat, orgId } of wanted) {
       if (orgId === null) continue;
       const org = orgs.get(orgId);
-      if (!org) throw new AppError('INVALID_CODE', `${seat}：机构不存在：${orgId}`, { fields: [{ field: seat, message: '机构不存在' }] });
+      if (!org) throw new AppError('INVALID_CODE', `“${SEAT_LABELS[seat]}”席位：所选机构不存在`, { fields: [{ field: seat, message: '机构不存在' }] });
       const role = SEAT_HOLDER_ROLE[seat];
       if (role && !org.roles.includes(role)) {
-        throw new AppError('RULE_VIOLATION', `“${SEAT_LABELS[seat]}”席位须由具有 ${role} 角色的机构持有，${org.name} 不具有该角色`, {
+        throw new AppError('RULE_VIOLATION', `“${SEAT_LABELS[seat]}”席位须由具有“${ROLE_LABELS[role]}”角色的机构持有，${org.name} 不具有该角色`, {
           source: ART.negativeList,
-          fields: [{ field: seat, message: `须为 ${role} 机构` }],
+          fields: [{ field: seat, message: `须为${ROLE_LABELS[role]}` }],
         });
       }
     }
@@ -192,7 +192,7 @@ export async function negativeList(k: Kernel, auth: AuthContext | null, q: Negat
 /** Checks that a version is the one in force of an entry on the negative list. */
 function checkOnNegativeList(v: NonNullable<Awaited<ReturnType<typeof repo.findVersion>>>) {
   if (v.status !== 'published' || v.published_version !== v.version) {
-    throw new AppError('INVALID_STATE', `目录版本 v${v.version} 不是现行发布版本（状态：${v.status}），不在负面清单中`, { source: ART.negativeList });
+    throw new AppError('INVALID_STATE', `目录版本 v${v.version} 不是现行发布版本（状态：${VERSION_STATUS_LABELS[v.status]}），不在负面清单中`, { source: ART.negativeList });
   }
   if (!onNegativeList(v.share_attr)) {
     throw new AppError('INVALID_STATE', `“${v.name}”为无条件共享，不在共享负面清单中`, { source: ART.negativeList });
@@ -469,7 +469,7 @@ export async function decideConsent(k: Kernel, authOrNull: AuthContext | null, i
   return k.db.kysely.transaction().execute(async (trx) => {
     const item = await lockedItem(trx, itemId);
     requirePermission(canConsent(auth, item.provider_org_id), CONSENT_NEEDS);
-    if (item.status !== 'awaiting_consent') throw new AppError('INVALID_STATE', `该条目不在待同意状态（当前：${item.status}）`);
+    if (item.status !== 'awaiting_consent') throw new AppError('INVALID_STATE', `该条目不在待同意状态（当前：${OPERATION_STATUS_LABELS[item.status]}）`);
     const comment = (body.comment ?? '').trim();
     if (body.decision === 'refuse' && comment === '') {
       throw ruleViolation({ message: '不同意纳入授权运营须说明理由（comment）', source: ART.operationScope }, [{ field: 'comment', message: '不同意须说明理由' }]);
@@ -515,7 +515,7 @@ export async function removeFromOperation(k: Kernel, authOrNull: AuthContext | n
   return k.db.kysely.transaction().execute(async (trx) => {
     const item = await lockedItem(trx, itemId);
     requirePermission(canRemove(auth, item.provider_org_id), OPERATION_REMOVE_NEEDS);
-    if (item.status !== 'listed' && item.status !== 'awaiting_consent') throw new AppError('INVALID_STATE', `该条目已不在授权运营目录中（当前：${item.status}）`);
+    if (item.status !== 'listed' && item.status !== 'awaiting_consent') throw new AppError('INVALID_STATE', `该条目已不在授权运营目录中（当前：${OPERATION_STATUS_LABELS[item.status]}）`);
     const why = (reason ?? '').trim();
     await repo.markRemoved(trx, itemId);
     await audit(k, trx, actorOf(auth), {
@@ -599,7 +599,7 @@ export async function register(k: Kernel, authOrNull: AuthContext | null, itemId
   return k.db.kysely.transaction().execute(async (trx) => {
     const item = await lockedItem(trx, itemId);
     if (item.status !== 'listed') {
-      throw new AppError('RULE_VIOLATION', `只有已列入授权运营目录的公共数据资源可以登记（当前状态：${item.status}）`, { source: ART.registration });
+      throw new AppError('RULE_VIOLATION', `只有已列入授权运营目录的公共数据资源可以登记（当前状态：${OPERATION_STATUS_LABELS[item.status]}）`, { source: ART.registration });
     }
     const pub = await repo.findPublished(trx, item.entry_id);
     const view = pub ? (await repo.viewsOfVersions(trx, [pub.version_id])).get(pub.version_id) : undefined;

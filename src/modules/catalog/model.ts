@@ -3,7 +3,7 @@
  * negative list's joint-review seats, and the articles each rule cites. Shared by every file of
  * the module (and by the web app through the API).
  */
-import type { Attr, CatalogField, Grade } from './tables.js';
+import type { Attr, CatalogField, CatalogOperationItemsTable, Grade, VersionStatus } from './tables.js';
 
 export const ATTRS = ['unconditional', 'conditional', 'none'] as const satisfies readonly Attr[];
 export const GRADES = ['general', 'important', 'core'] as const satisfies readonly Grade[];
@@ -83,3 +83,20 @@ export interface EntryInput {
 
 /** The stable code of an entry: region + provider (credit code) + sequence, e.g. `460000-1146…-00001`. */
 export const entryCode = (regionCode: string, providerUscc: string, seq: number): string => `${regionCode}-${providerUscc}-${String(seq).padStart(5, '0')}`;
+
+/** Chinese names of a version's status, for messages and pages. */
+export const VERSION_STATUS_LABELS: Record<VersionStatus, string> = {
+  draft: '草稿',
+  submitted: '已报送待审核',
+  returned: '已退回',
+  published: '已发布',
+  superseded: '已被新版本替代',
+};
+
+/** Chinese names of an operation-catalog item's status. */
+export const OPERATION_STATUS_LABELS: Record<CatalogOperationItemsTable['status'], string> = {
+  awaiting_consent: '待提供单位同意',
+  listed: '已列入',
+  refused: '提供单位不同意',
+  removed: '已移出',
+};

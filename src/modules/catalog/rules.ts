@@ -21,6 +21,7 @@ import {
   PROVISION_METHODS,
   UPDATE_FREQUENCIES,
   type EntryInput,
+  VERSION_STATUS_LABELS,
 } from './model.js';
 
 /** One broken rule: the field it concerns (JSON path), a Chinese message naming it, the article. */
@@ -298,7 +299,7 @@ export const EDITABLE_STATUSES: readonly VersionStatus[] = ['draft', 'returned']
 export function assertEditable(status: VersionStatus, version: number): void {
   if (!EDITABLE_STATUSES.includes(status)) {
     const why = status === 'submitted' ? '已报送审核' : '已发布的版本不可修改，请新建版本';
-    throw new AppError('INVALID_STATE', `目录第 ${version} 版当前状态为 ${status}，不能修改：${why}`, { source: status === 'submitted' ? ART.review : ART.update });
+    throw new AppError('INVALID_STATE', `目录第 ${version} 版当前状态为“${VERSION_STATUS_LABELS[status]}”，不能修改：${why}`, { source: status === 'submitted' ? ART.review : ART.update });
   }
 }
 

@@ -158,9 +158,10 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
     writer = null;
   } catch (err) {
     await cleanUp();
-    const message = err instanceof AppError ? err.message : `读取或写入中断：${(err as Error).message}`;
+    if (!(err instanceof AppError)) console.error(`ingest: load ${id} interrupted:`, err);
+    const message = err instanceof AppError ? err.message : `数据读取或写入中断，本批未汇聚，现行版本不变；请检查文件是否完整后重新上传（批次 ${id}）`;
     await finish(err instanceof AppError ? 'refused' : 'failed', message).catch(() => undefined);
-    await storeErrors(k, id, errors);
+    await storeErrors(k, id, errors).catch(() => undefined);
     throw err instanceof AppError ? err : new AppError('VALIDATION', message, { source: ART_AGGREGATE });
   }
 
@@ -221,9 +222,19 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
       });
     });
   } catch (err) {
+    // A lost connection can report an error for a COMMIT that went through: drop the new table
+    // only if it did not become the live version.
+    const live = await repo.liveVersion(k.db.kysely, entryId).catch(() => undefined);
+    if (live?.load_id === id) return getLoadReportUnchecked(k, id);
     await cleanUp();
-    await finish('failed', `提交失败：${(err as Error).message}`).catch(() => undefined);
-    throw err;
+    if (err instanceof AppError) {
+      await finish('failed', err.message).catch(() => undefined);
+      throw err;
+    }
+    console.error(`ingest: load ${id} could not be committed:`, err);
+    const message = `提交失败，本批未汇聚，现行版本不变；请稍后重试（批次 ${id}）`;
+    await finish('failed', message).catch(() => undefined);
+    throw new AppError('INTERNAL', message);
   }
   return getLoadReportUnchecked(k, id);
 }

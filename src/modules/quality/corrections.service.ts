@@ -232,5 +232,5 @@ export async function extendCorrection(k: Kernel, auth: AuthContext, id: string,
   if (!c || !canView(auth, c)) throw notFound('校核申请', id);
   requirePermission(canAnswer(auth, c), ANSWER_NEEDS);
   const period = k.profile.params.correctionReplyDays;
-  throw new AppError('RULE_VIOLATION', `本辖区规则未规定校核申请的答复期限可以延长：须在 ${period.value ?? '规定'} 个工作日内核实、更正并反馈`, { source: period.source });
+  throw new AppError('RULE_VIOLATION', `本辖区规则未规定校核申请的答复期限可以延长：${period.value === null ? '须及时核实、更正并反馈' : `须在 ${period.value} 个工作日内核实、更正并反馈`}`, { source: period.source });
 }
