@@ -7,22 +7,21 @@
  * version is untouched, so a failed or interrupted load changes nothing.
  */
 import crypto from 'node:crypto';
-import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { audit } from '../../kernel/audit.js';
 import { actorOf, hasUserRole, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import type { Kernel } from '../../kernel/context.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import * as catalogRepo from '../catalog/repo.js';
-import { scoreLoad } from '../quality/scores.js';
+import { onLoadCommitted } from './hooks.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { openCopy, type CopyWriter } from './copy.js';
-import { CsvError, readCsvBatches } from './csv.js';
 import * as repo from './repo.js';
 import type { LoadFormat, LoadMode, LoadStatus } from './tables.js';
 import { csvLine, rowValidator, type RawValue } from './validators.js';
 
-export const ART_AGGREGATE = '000 第八条';
+export { ART_AGGREGATE } from './read.js';
+import { ART_AGGREGATE, readCsv, readNdjson } from './read.js';
 /** Rejected rows kept (in memory, in `load_errors` and in the report) per load. */
 export const MAX_REPORTED_ERRORS = 1000;
 
@@ -202,10 +201,10 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
         finished_at: now,
       });
       for (const old of await repo.retireVersions(trx, entryId, k.config.datasetVersionsKept, now)) await repo.dropDatasetTable(trx, old);
-      // Quality scores (000 第四十一条) of the new live version, in the same transaction.
-      await scoreLoad(k, trx, {
+      await onLoadCommitted(k, trx, {
         entryId,
         loadId: id,
+        mode: input.mode,
         versionNo,
         tableName: `datasets.${tableName}`,
         fields,
@@ -213,6 +212,9 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
         rowsTotal: total,
         rowsAccepted: accepted,
         rowsRejected: rejected,
+        rows,
+        at: now,
+        auth,
       });
       await audit(k, trx, actorOf(auth), {
         action: 'ingest.load_commit',
@@ -244,77 +246,6 @@ async function storeErrors(k: Kernel, loadId: string, errors: readonly LoadError
     k.db.kysely,
     errors.map((e, n) => ({ load_id: loadId, n, line: e.line, field: e.field, value: e.value, reason: e.reason })),
   );
-}
-
-type Take = (line: number, raw: readonly RawValue[]) => string | null;
-
-/** Maps the header to the fields: every column must be a field; every required field a column. */
-function columnMap(header: readonly string[], fields: readonly CatalogField[]): number[] {
-  const names = header.map((h) => h.trim());
-  const unknown = names.filter((n) => !fields.some((f) => f.name === n));
-  if (unknown.length > 0) throw new AppError('VALIDATION', `文件含目录中没有的数据项：${unknown.join('、')}`, { source: ART_AGGREGATE });
-  const missing = fields.filter((f) => (f.required || f.key) && !names.includes(f.name)).map((f) => f.name);
-  if (missing.length > 0) throw new AppError('VALIDATION', `文件缺少必填数据项：${missing.join('、')}`, { source: ART_AGGREGATE });
-  // For each field, the column it is read from (-1: absent, read as empty).
-  return fields.map((f) => names.indexOf(f.name));
-}
-
-async function readCsv(body: Readable, fields: readonly CatalogField[], take: Take, writer: CopyWriter): Promise<void> {
-  let map: number[] | null = null;
-  const raw: RawValue[] = new Array<RawValue>(fields.length);
-  try {
-    await readCsvBatches(body, async (records) => {
-      let out = '';
-      for (const rec of records) {
-        if (!map) {
-          map = columnMap(rec.fields, fields);
-          continue;
-        }
-        for (let i = 0; i < map.length; i++) {
-          const c = map[i] as number;
-          raw[i] = c < 0 ? null : rec.fields[c];
-        }
-        const line = take(rec.line, raw);
-        if (line !== null) out += line;
-      }
-      if (out) await writer.write(out);
-    });
-  } catch (err) {
-    if (err instanceof CsvError) throw new AppError('VALIDATION', `CSV 格式错误，${err.message}`, { source: ART_AGGREGATE });
-    throw err;
-  }
-  if (!map) throw new AppError('VALIDATION', '文件为空：缺少表头行', { source: ART_AGGREGATE });
-}
-
-async function readNdjson(body: Readable, fields: readonly CatalogField[], take: Take, writer: CopyWriter): Promise<void> {
-  const lines = readline.createInterface({ input: body, crlfDelay: Infinity });
-  body.on('error', (err) => lines.emit('error', err));
-  const names = new Set(fields.map((f) => f.name));
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch {
-      obj = undefined;
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      // A line that is not a JSON object is a rejected row (every field reads as an object).
-      const out = take(line, fields.map(() => ({ notJson: true })));
-      if (out !== null) await writer.write(out);
-      continue;
-    }
-    const rec = obj as Record<string, unknown>;
-    const unknown = Object.keys(rec).filter((n) => !names.has(n));
-    if (unknown.length > 0) throw new AppError('VALIDATION', `第 ${line} 行含目录中没有的数据项：${unknown.join('、')}`, { source: ART_AGGREGATE });
-    const out = take(
-      line,
-      fields.map((f) => rec[f.name]),
-    );
-    if (out !== null) await writer.write(out);
-  }
 }
 
 async function getLoadReportUnchecked(k: Kernel, id: string): Promise<LoadReport> {

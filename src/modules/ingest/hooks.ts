@@ -1,0 +1,45 @@
+/**
+ * What else happens, in the same transaction, when a load becomes the live version of an entry's
+ * data: its quality scores (000 第四十一条), and the other consequences of a landed load that
+ * other parts of the platform own. Each runs inside the commit, so a failure of any of them rolls
+ * the load back and nothing is half-done.
+ */
+import type { AuthContext } from '../../kernel/auth.js';
+import type { Kernel } from '../../kernel/context.js';
+import type { Trx } from '../../kernel/db.js';
+import type { CatalogField } from '../catalog/tables.js';
+import { scoreLoad } from '../quality/scores.js';
+import type { LoadMode } from './tables.js';
+
+/** A load that has just become live (inside its commit transaction). */
+export interface CommittedLoad {
+  entryId: string;
+  loadId: string;
+  mode: LoadMode;
+  versionNo: number;
+  /** The new live table, schema-qualified: `datasets.l_<load id>`. */
+  tableName: string;
+  fields: CatalogField[];
+  keyFields: string[];
+  rowsTotal: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** Rows of the new live version (after an upsert's merge). */
+  rows: number;
+  at: Date;
+  auth: AuthContext | null;
+}
+
+export async function onLoadCommitted(k: Kernel, trx: Trx, load: CommittedLoad): Promise<void> {
+  await scoreLoad(k, trx, {
+    entryId: load.entryId,
+    loadId: load.loadId,
+    versionNo: load.versionNo,
+    tableName: load.tableName,
+    fields: load.fields,
+    keyFields: load.keyFields,
+    rowsTotal: load.rowsTotal,
+    rowsAccepted: load.rowsAccepted,
+    rowsRejected: load.rowsRejected,
+  });
+}
