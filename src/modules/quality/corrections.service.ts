@@ -13,9 +13,9 @@ import { loadCalendar } from '../../kernel/calendar-repo.js';
 import { meetDuty, openDuty } from '../../kernel/deadlines.js';
 import { notify } from '../../kernel/notifications.js';
 import type { Kernel } from '../../kernel/context.js';
-import type { Executor } from '../../kernel/db.js';
+import type { Executor, Trx } from '../../kernel/db.js';
 import { dutySummary, type DutySummary } from '../catalog/update.service.js';
-import { ANSWER_NEEDS, canAnswer, canReport, canView, correctionWorkflow, reportProblems, type RowKey } from './rules.js';
+import { ANSWER_NEEDS, ART, canAnswer, canReport, canView, correctionWorkflow, reportProblems, type RowKey } from './rules.js';
 import type { AnswerBody, ExtendBody, ReportBody } from './schema.js';
 import type { CorrectionStatus } from './tables.js';
 import * as repo from './repo.js';
@@ -200,6 +200,7 @@ export async function answerCorrection(k: Kernel, auth: AuthContext, id: string,
     if (!c || !canView(auth, c)) throw notFound('校核申请', id);
     const reason = body.reason?.trim() || null;
     const next = correctionWorkflow.apply(c.status, body.outcome === 'corrected' ? 'correct' : 'reject', { mayAnswer: canAnswer(auth, c), reason });
+    if (body.loadId) await checkFixingLoad(trx, c, body.outcome, body.loadId);
     const now = k.clock.now();
     await repo.updateCorrection(trx, id, { status: next, reason, load_id: body.loadId ?? null, answered_by: auth.user.id, answered_at: now });
     await meetDuty(k, trx, CORRECTION_CASE, id, CORRECTION_DUTY);
@@ -220,6 +221,21 @@ export async function answerCorrection(k: Kernel, auth: AuthContext, id: string,
     });
     return viewOf(k, trx, id);
   });
+}
+
+/**
+ * The load an answer names as the fix (000 第四十二条: corrections are linked to the load that
+ * made them): only for a "corrected" answer, a committed load of the same entry, landed after the
+ * report was filed.
+ */
+async function checkFixingLoad(trx: Trx, c: repo.CorrectionRow, outcome: AnswerBody['outcome'], loadId: string): Promise<void> {
+  if (outcome !== 'corrected') throw new AppError('VALIDATION', '只有“已更正”的答复才能关联更正数据的批次', { source: ART.correction });
+  const load = await repo.findLoad(trx, loadId);
+  if (!load || load.entry_id !== c.entry_id) throw new AppError('VALIDATION', `批次 ${loadId} 不是本目录数据的汇聚批次`, { source: ART.correction });
+  if (load.status !== 'committed' || !load.finished_at) throw new AppError('VALIDATION', `批次 ${loadId} 未汇聚成功，不能作为更正数据的批次`, { source: ART.correction });
+  if (new Date(load.finished_at) < new Date(c.created_at)) {
+    throw new AppError('VALIDATION', `批次 ${loadId} 汇聚于校核申请提出之前，不能作为本次更正的批次`, { source: ART.correction });
+  }
 }
 
 /**

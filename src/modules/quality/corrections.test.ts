@@ -8,6 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { sweepOverdue } from '../../kernel/deadlines.js';
+import { synthUscc } from '../ingest/synth.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -145,14 +146,34 @@ describe('reporting a correction (000 第四十二条)', () => {
 describe('the answer deadline on both sides (5 working days)', () => {
   let onTime = '';
   let overdue = '';
+  let before = ''; // a load that landed before the report: it cannot be the fix
+
+  /** The provider loads 企业营业执照信息 with the company's name; returns the committed load's id. */
+  const loadLicences = async (name: string): Promise<string> => {
+    const csv = `uscc,name,type,reg_date\n${synthUscc('460000', 1)},${name},有限责任公司,2020-05-01\n`;
+    const c = as('scj_clerk');
+    const res = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/catalog/entries/${licences}/loads`,
+      headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    return ok(res, 201).id;
+  };
 
   it('takes an answer on the last day as on time, linked to the load that fixed it', async () => {
+    env.clock.set('2026-09-29T10:00:00+08:00');
+    before = await loadLicences('海南椰林食品有线公司');
     env.clock.set('2026-09-30T10:00:00+08:00');
     onTime = ok(await report('hkfgw_analyst', reportBody({ description: '成立日期有误', field: 'reg_date' })), 201).id;
     overdue = ok(await report('hkfgw_analyst', reportBody({ description: '注册资本有误', field: 'reg_capital' })), 201).id;
 
+    env.clock.set('2026-10-13T23:00:00+08:00');
+    const loadId = await loadLicences('海南椰林食品有限公司');
+    refused(await answer('scj_clerk', onTime, { outcome: 'corrected', reason: '已更正', loadId: before }), 400, 'VALIDATION', HAINAN);
+    refused(await answer('scj_clerk', onTime, { outcome: 'corrected', reason: '已更正', loadId: '11111111-2222-4333-8444-555555555555' }), 400, 'VALIDATION', HAINAN);
+    refused(await answer('scj_clerk', onTime, { outcome: 'not_wrong', reason: '经核实无误', loadId }), 400, 'VALIDATION', HAINAN);
     env.clock.set('2026-10-13T23:30:00+08:00');
-    const loadId = '11111111-2222-4333-8444-555555555555';
     const c = ok(await answer('scj_clerk', onTime, { outcome: 'corrected', reason: '已按原始登记更正', loadId }));
     expect(c).toMatchObject({ status: 'corrected', loadId, late: false, duty: { status: 'met', overdue: false } });
     const reporterNote = await db().selectFrom('notifications').selectAll().where('kind', '=', 'quality.correction_answered').executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 /**
  * Queries on the quality module's tables (quality_corrections, quality_scores,
  * quality_references), database handle first. Reads of `orgs`, `users`, `catalog_entries`,
- * `catalog_versions` and `duties` are joins for names, published data items and due dates only;
+ * `catalog_versions`, `duties` and `loads` are joins or checks for names, published data items and due dates only;
  * those tables are written by their own modules.
  */
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
@@ -125,4 +125,9 @@ export async function upsertReference(trx: Trx, row: { kind: string; entry_id: s
     .values(row)
     .onConflict((oc) => oc.column('kind').doUpdateSet({ entry_id: row.entry_id, field: row.field, updated_at: row.updated_at }))
     .execute();
+}
+
+/** A load of the entry's data (written by the ingest module): what an answer that names it checks. */
+export function findLoad(db: Executor, id: string) {
+  return db.selectFrom('loads').select(['id', 'entry_id', 'status', 'finished_at']).where('id', '=', id).executeTakeFirst();
 }
