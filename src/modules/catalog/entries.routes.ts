@@ -10,6 +10,8 @@ import { CaseParams, ChangeBody, EntryBody, EntryParams, EntryQuery, ExtendBody,
 const tags = ['catalog'];
 
 export const entryRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app, { kernel: k }) => {
+  const updateDays = k.profile.params.catalogUpdateDays;
+  const extensionDays = k.profile.params.catalogUpdateExtensionDays;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -68,7 +70,7 @@ export const entryRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app, {
       schema: {
         tags,
         summary: '登记法律法规调整或职责变化，开启目录更新时限',
-        description: '000 第七条：提供单位须自调整、变化发生之日起 10 个工作日内完成更新并报送审核（天数取自辖区规则）。返回 201 与更新事项。',
+        description: `${updateDays.source}：提供单位须自调整、变化发生之日起${updateDays.value === null ? '及时' : ` ${updateDays.value} 个工作日内`}完成更新并报送审核（本辖区规则）。返回 201 与更新事项。`,
         params: EntryParams,
         body: ChangeBody,
       },
@@ -78,7 +80,7 @@ export const entryRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app, {
 
   r.post(
     '/api/v1/catalog/entries/:id/changes/:caseId/extend',
-    { schema: { tags, summary: '同意延长目录更新期限（营商环境建设主管部门）', description: '000 第七条：限一次，最长 5 个工作日，须在期限届满前。', params: CaseParams, body: ExtendBody } },
+    { schema: { tags, summary: '同意延长目录更新期限（营商环境建设主管部门）', description: extensionDays.value === null ? `${extensionDays.source}：本辖区规则未规定延长。` : `${extensionDays.source}：限 ${k.profile.params.maxExtensionsPerDuty.value} 次，最长 ${extensionDays.value} 个工作日，须在期限届满前。`, params: CaseParams, body: ExtendBody } },
     async (req) => updates.extendUpdate(k, authOf(req), req.params.id, req.params.caseId, req.body),
   );
 };

@@ -430,7 +430,7 @@ export interface ReviewQueueItem {
 export async function reviewQueue(k: Kernel, auth: AuthContext, page: { limit: number; offset: number }): Promise<{ items: ReviewQueueItem[]; total: number }> {
   requirePermission(canReadReviewQueue(auth), '营商环境建设主管部门（sharing_authority）的用户');
   const db = k.db.kysely;
-  const rows = await repo.listSubmitted(db);
+  const { rows, total } = await repo.listSubmitted(db, REVIEW_CASE, REVIEW_DUTY, page);
   const [duties, cal] = await Promise.all([
     repo.dutiesOf(
       db,
@@ -457,8 +457,5 @@ export async function reviewQueue(k: Kernel, auth: AuthContext, page: { limit: n
       duty: d ? dutySummary(d, cal, now) : null,
     };
   });
-  const dueKey = (i: ReviewQueueItem) => (i.duty?.dueAt ? Date.parse(i.duty.dueAt) : Number.POSITIVE_INFINITY);
-  const startKey = (i: ReviewQueueItem) => Date.parse(i.duty?.startedAt ?? i.submittedAt ?? '') || 0;
-  items.sort((a, b) => dueKey(a) - dueKey(b) || startKey(a) - startKey(b) || a.code.localeCompare(b.code));
-  return { items: items.slice(page.offset, page.offset + page.limit), total: items.length };
+  return { items, total };
 }

@@ -283,6 +283,9 @@ describe('the lifecycle of one entry', () => {
     const q = ok(await as('yshj_reviewer').get('/api/v1/catalog/review-queue'));
     expect(q.items[0]).toMatchObject({ entryId: id, version: 2, isUpdate: true, changeNote: '增加居住地址数据项', duty: { dueDate: '2026-09-21' } });
     expect(q.items.slice(1).every((i: { duty: { dueDate: string | null } | null }) => !i.duty || i.duty.dueDate === null || i.duty.dueDate >= '2026-09-21')).toBe(true);
+    const second = ok(await as('yshj_reviewer').get('/api/v1/catalog/review-queue?limit=1&offset=1'));
+    expect(second.total).toBe(q.total);
+    expect(second.items.map((i: { versionId: string }) => i.versionId)).toEqual([q.items[1].versionId]);
   });
 
   it('supersedes the previous version on approval; the previous version stays readable and immutable', async () => {

@@ -149,26 +149,43 @@ export function listVersions(db: Executor, entryId: string, statuses: readonly V
 }
 
 /** The submitted versions awaiting review, with their entry and provider. */
-export function listSubmitted(db: Executor) {
-  return db
+/**
+ * Submitted versions awaiting review, the earliest due first (then the earliest started, then by
+ * code), one page of them and the total. The due date is the open review duty's.
+ */
+export async function listSubmitted(db: Executor, caseType: string, duty: string, page: { limit: number; offset: number }) {
+  const base = db
     .selectFrom('catalog_versions as v')
     .innerJoin('catalog_entries as e', 'e.id', 'v.entry_id')
-    .innerJoin('orgs as o', 'o.id', 'e.provider_org_id')
-    .select([
-      'v.id',
-      'v.version',
-      'v.name',
-      'v.change_note',
-      'v.update_case_id',
-      'v.submitted_at',
-      'e.id as entry_id',
-      'e.code',
-      'e.published_version',
-      'o.id as provider_id',
-      'o.name as provider_name',
-    ])
-    .where('v.status', '=', 'submitted')
-    .execute();
+    .where('v.status', '=', 'submitted');
+  const [rows, count] = await Promise.all([
+    base
+      .innerJoin('orgs as o', 'o.id', 'e.provider_org_id')
+      .leftJoin('duties as d', (j) =>
+        j.on((eb) => eb.and([eb('d.case_type', '=', caseType), eb('d.duty', '=', duty), eb('d.status', '=', 'open'), eb('d.case_id', '=', sql<string>`v.id::text`)])),
+      )
+      .select([
+        'v.id',
+        'v.version',
+        'v.name',
+        'v.change_note',
+        'v.update_case_id',
+        'v.submitted_at',
+        'e.id as entry_id',
+        'e.code',
+        'e.published_version',
+        'o.id as provider_id',
+        'o.name as provider_name',
+      ])
+      .orderBy(sql`d.due_at ASC NULLS LAST`)
+      .orderBy(sql`coalesce(d.started_at, v.submitted_at) ASC NULLS LAST`)
+      .orderBy('e.code')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: Number(count?.n ?? 0) };
 }
 
 export async function insertReview(
