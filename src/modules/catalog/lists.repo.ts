@@ -148,8 +148,9 @@ export function listSeats(db: Executor) {
   return db.selectFrom('catalog_review_seats as s').innerJoin('orgs as o', 'o.id', 's.org_id').select(['s.seat', 's.org_id', 'o.name as org_name', 'o.roles as org_roles']).execute();
 }
 
+/** The org holding a seat, its row share-locked until the caller's transaction ends (a sign-off and a reassignment do not cross). */
 export async function seatHolder(db: Executor, seat: Seat): Promise<string | null> {
-  const r = await db.selectFrom('catalog_review_seats').select('org_id').where('seat', '=', seat).executeTakeFirst();
+  const r = await db.selectFrom('catalog_review_seats').select('org_id').where('seat', '=', seat).forShare().executeTakeFirst();
   return r?.org_id ?? null;
 }
 

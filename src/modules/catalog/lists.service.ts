@@ -217,10 +217,11 @@ export async function negativeListItem(k: Kernel, auth: AuthContext | null, vers
  */
 export async function signNegativeList(k: Kernel, authOrNull: AuthContext | null, versionId: string, body: SignoffBody): Promise<NegativeListItem> {
   const auth = requireAuth(authOrNull);
-  const holder = await repo.seatHolder(k.db.kysely, body.seat);
-  requirePermission(canSignFor(auth, holder), `${SIGNOFF_NEEDS}（${SEAT_LABELS[body.seat]}）`);
   const comment = (body.comment ?? '').trim();
   return k.db.kysely.transaction().execute(async (trx) => {
+    // Read in the transaction, so a seat reassigned meanwhile is not signed by its former holder.
+    const holder = await repo.seatHolder(trx, body.seat);
+    requirePermission(canSignFor(auth, holder), `${SIGNOFF_NEEDS}（${SEAT_LABELS[body.seat]}）`);
     const v = await repo.findVersion(trx, versionId);
     if (!v) throw notFound('目录版本', versionId);
     checkOnNegativeList(v);
