@@ -2,7 +2,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { Kysely, sql, type Insertable, type Transaction } from 'kysely';
 import { loadConfig } from '../../src/kernel/config.js';
 import { systemClock } from '../../src/kernel/clock.js';
@@ -13,6 +12,7 @@ import type { Actor, Kernel } from '../../src/kernel/context.js';
 import type { Database } from '../../src/database.js';
 import type { AuditEventsTable } from '../../src/kernel/tables.js';
 import { audit, canonicalJson, eventHash, EVENT_COLUMNS, GENESIS_HASH, type FetchedEvent } from '../../src/kernel/audit.js';
+import { pgliteVersion, round, scratchDatabase } from '../common.js';
 
 /**
  * Verification is measured as `gongshu audit verify` runs it: the compiled kernel in dist/ (built
@@ -21,10 +21,7 @@ import { audit, canonicalJson, eventHash, EVENT_COLUMNS, GENESIS_HASH, type Fetc
 const compiled = (await import(new URL('../../dist/kernel/audit.js', import.meta.url).href)) as typeof import('../../src/kernel/audit.js');
 const { verifyChain, verifyOptionsFor } = compiled;
 
-export function round(x: number, d: number) {
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
-}
+export { round } from '../common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Database set-up
@@ -62,18 +59,6 @@ export interface Env {
   close(): Promise<void>;
 }
 
-export async function reachable(url: string): Promise<string | null> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (err) {
-    await c.end().catch(() => undefined);
-    return (err as Error).message;
-  }
-}
-
 /**
  * Keys go in through config as PEM/hex, exactly as in production (`loadKeys`). Not
  * `ephemeralKeys()`: a key pair made in-process signs checkpoints with a scheme that the
@@ -104,33 +89,14 @@ export async function openEnv(kind: 'pglite' | 'postgres', serverUrl: string): P
     const db = await openPglite(undefined);
     const k = await boot(db);
     const v = await sql<{ v: string }>`SELECT version() AS v`.execute(db.kysely);
-    let pgliteVersion = '?';
-    try {
-      const pkg = new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url);
-      pgliteVersion = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
-    } catch {
-      // only for the report
-    }
     return {
       kind,
       k,
-      serverFacts: { server: `PGlite ${pgliteVersion} (${v.rows[0]?.v.split(' on ')[0] ?? '?'}), in memory` },
+      serverFacts: { server: `PGlite ${pgliteVersion()} (${v.rows[0]?.v.split(' on ')[0] ?? '?'}), in memory` },
       close: () => db.close(),
     };
   }
-  const name = `gongshu_bench_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
+  const { name, url, drop } = await scratchDatabase(serverUrl);
   try {
     // The pool size the platform uses (openDb's default of 10): enough for 8 concurrent writers.
     const db = await openPostgres(url.toString());

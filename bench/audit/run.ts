@@ -17,120 +17,31 @@
  * Prints a table and then one `BENCH_JSON {...}` line. Timings never go into tests.
  */
 import os from 'node:os';
-import { benchVerify, benchWrites, openEnv, reachable, round, type StageResult, type WriteResult } from './lib.js';
+import { chooseDatabases, fmt, machineFacts, parseCommandLine, positiveInt, printMachine, round, table } from '../common.js';
+import { benchVerify, benchWrites, openEnv, type StageResult, type WriteResult } from './lib.js';
 
-// ---------------------------------------------------------------------------------------------
-// Options
+const USAGE = 'usage: npm run bench -- [--db pglite|postgres|both] [--events N] [--verify-events N] [--rounds N] [--reps N] [--url postgres://…]';
 
-type DbChoice = 'pglite' | 'postgres' | 'both';
-
-interface Options {
-  db: DbChoice;
-  events: number;
-  verifyEvents: number | undefined;
-  rounds: number;
-  reps: number;
-  url: string;
-  urlExplicit: boolean;
-}
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    db: 'both',
-    events: 20_000,
-    verifyEvents: undefined,
-    rounds: 4,
-    reps: 3,
-    url: process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test',
-    urlExplicit: Boolean(process.env.BENCH_DATABASE_URL),
+function options(argv: string[]) {
+  const { common, values } = parseCommandLine(
+    argv,
+    { events: { type: 'string' }, 'verify-events': { type: 'string' }, rounds: { type: 'string' }, reps: { type: 'string' } },
+    USAGE,
+  );
+  return {
+    ...common,
+    events: positiveInt('events', values.events, 20_000),
+    verifyEvents: values['verify-events'] === undefined ? undefined : positiveInt('verify-events', values['verify-events'], 1),
+    rounds: positiveInt('rounds', values.rounds, 4),
+    reps: positiveInt('reps', values.reps, 3),
   };
-  const num = (flag: string, v: string | undefined) => {
-    const n = Number(String(v).replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number, got "${v}"`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const val = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--db': {
-        const v = val();
-        if (v !== 'pglite' && v !== 'postgres' && v !== 'both') throw new Error(`--db must be pglite, postgres or both, got "${v}"`);
-        o.db = v;
-        break;
-      }
-      case '--events':
-        o.events = num(flag, val());
-        break;
-      case '--verify-events':
-        o.verifyEvents = num(flag, val());
-        break;
-      case '--rounds':
-        o.rounds = num(flag, val());
-        break;
-      case '--reps':
-        o.reps = num(flag, val());
-        break;
-      case '--url':
-        o.url = String(val());
-        o.urlExplicit = true;
-        break;
-      case '--help':
-      case '-h':
-        console.log('usage: npm run bench -- [--db pglite|postgres|both] [--events N] [--verify-events N] [--rounds N] [--reps N] [--url postgres://…]');
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument "${a}" (try --help)`);
-    }
-  }
-  return o;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
-  const line = (r: (string | number)[]) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  ');
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const kinds: ('pglite' | 'postgres')[] = o.db === 'both' ? ['postgres', 'pglite'] : [o.db];
-  const skipped: Record<string, string> = {};
-  if (kinds.includes('postgres')) {
-    const why = await reachable(o.url);
-    if (why) {
-      const msg = `PostgreSQL at ${o.url.replace(/\/\/[^@]*@/, '//…@')} not reachable: ${why}`;
-      if (o.db === 'postgres' || o.urlExplicit) throw new Error(msg);
-      console.error(`${msg} — PostgreSQL skipped`);
-      skipped.postgres = msg;
-      kinds.splice(kinds.indexOf('postgres'), 1);
-    }
-  }
-
-  const cpus = os.cpus();
-  const machine = {
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpu_model: cpus[0]?.model.trim() ?? '?',
-    cores: cpus.length,
-    memory_gb: round(os.totalmem() / 2 ** 30, 1),
-    openssl: process.versions.openssl,
-    // Other work on the machine skews every number; the ratios (same rounds) least.
-    load_avg_start: os.loadavg().map((x) => round(x, 2)),
-    load_avg_end: [] as number[],
-  };
-  console.log(`Gongshu audit benchmark — node ${machine.node}, ${machine.cpu_model}, ${machine.cores} cores, ${machine.memory_gb} GiB, ${machine.platform}`);
-  console.log(`load average at start: ${machine.load_avg_start.join(' ')} (1/5/15 min) — other work on this machine skews the numbers`);
+  const o = options(process.argv.slice(2));
+  const { kinds, skipped } = await chooseDatabases(o);
+  const machine = machineFacts();
+  printMachine('Gongshu audit benchmark', machine);
   console.log(`writes: ${fmt(o.events)} transactions per mode and concurrency, ${o.rounds} alternating rounds; verification reps: ${o.reps} (median)\n`);
 
   const results: Record<string, unknown> = {};

@@ -1,8 +1,6 @@
 /** Pieces of the catalog search benchmark: databases, the generated catalog, its bulk load, the queries, the timings. */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/kernel/config.js';
 import { systemClock } from '../../src/kernel/clock.js';
@@ -16,8 +14,9 @@ import { ATTRS, PROVISION_METHODS, UPDATE_FREQUENCIES } from '../../src/modules/
 import { parseQuery, searchDocSql, searchVector, tsQueryText } from '../../src/modules/catalog/search.js';
 import type { Attr, Grade } from '../../src/modules/catalog/tables.js';
 import { DEPARTMENTS, SUFFIXES, USAGES, pick, pickSome, rng, type Department } from './vocab.js';
+import { pgliteVersion, round, scratchDatabase } from '../common.js';
 
-export const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+export { round } from '../common.js';
 
 export const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return NaN;
@@ -35,18 +34,6 @@ export interface Env {
   close(): Promise<void>;
 }
 
-export async function reachable(url: string): Promise<string | null> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (err) {
-    await c.end().catch(() => undefined);
-    return (err as Error).message;
-  }
-}
-
 const config = () =>
   loadConfig({ NODE_ENV: 'test', GONGSHU_ADMIN_PASSWORD: 'Bench-pass-2026' }, { pgliteMode: 'memory', dataDir: '/nonexistent-gongshu-bench' });
 
@@ -58,27 +45,9 @@ export async function openEnv(kind: 'pglite' | 'postgres', serverUrl: string): P
     const db = await openPglite(undefined);
     const k = await boot(db);
     const v = await sql<{ v: string }>`SELECT version() AS v`.execute(db.kysely);
-    let pgliteVersion = '?';
-    try {
-      pgliteVersion = (JSON.parse(fs.readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // only for the report
-    }
-    return { kind, k, server: `PGlite ${pgliteVersion} (${v.rows[0]?.v.split(' on ')[0] ?? '?'}), in memory`, close: () => db.close() };
+    return { kind, k, server: `PGlite ${pgliteVersion()} (${v.rows[0]?.v.split(' on ')[0] ?? '?'}), in memory`, close: () => db.close() };
   }
-  const name = `gongshu_bench_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
+  const { name, url, drop } = await scratchDatabase(serverUrl);
   try {
     const db = await openPostgres(url.toString());
     db.pool?.on('error', () => undefined);

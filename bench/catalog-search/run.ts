@@ -18,6 +18,7 @@
  */
 import os from 'node:os';
 import { sql } from 'kysely';
+import { chooseDatabases, fmt, machineFacts, parseCommandLine, positiveInt, printMachine, round, table } from '../common.js';
 import { searchEntries } from '../../src/modules/catalog/search.service.js';
 import { parseQuery, tsQueryText } from '../../src/modules/catalog/search.js';
 import {
@@ -30,123 +31,38 @@ import {
   loadCatalog,
   openEnv,
   pct,
-  reachable,
   recallGap,
-  round,
   timeEach,
   type BenchQuery,
   type Latency,
 } from './lib.js';
 
-type DbChoice = 'pglite' | 'postgres' | 'both';
+const USAGE = 'usage: npm run bench:catalog -- [--db pglite|postgres|both] [--entries N] [--queries N] [--scan-queries N] [--seed N] [--explain] [--url postgres://…]';
 
-interface Options {
-  db: DbChoice;
-  entries: number;
-  queries: number;
-  scanQueries: number;
-  seed: number;
-  explain: boolean;
-  url: string;
-  urlExplicit: boolean;
-}
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    db: 'both',
-    entries: 100_000,
-    queries: 200,
-    scanQueries: 40,
-    seed: 20260918,
-    explain: false,
-    url: process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test',
-    urlExplicit: Boolean(process.env.BENCH_DATABASE_URL),
+function options(argv: string[]) {
+  const { common, values } = parseCommandLine(
+    argv,
+    { entries: { type: 'string' }, queries: { type: 'string' }, 'scan-queries': { type: 'string' }, seed: { type: 'string' }, explain: { type: 'boolean' } },
+    USAGE,
+  );
+  const queries = positiveInt('queries', values.queries, 200);
+  return {
+    ...common,
+    entries: positiveInt('entries', values.entries, 100_000),
+    queries,
+    scanQueries: Math.min(positiveInt('scan-queries', values['scan-queries'], 40), queries),
+    seed: positiveInt('seed', values.seed, 20260918),
+    explain: values.explain === true,
   };
-  const num = (flag: string, v: string | undefined) => {
-    const n = Number(String(v).replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number, got "${v}"`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const val = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--db': {
-        const v = val();
-        if (v !== 'pglite' && v !== 'postgres' && v !== 'both') throw new Error(`--db must be pglite, postgres or both, got "${v}"`);
-        o.db = v;
-        break;
-      }
-      case '--entries':
-        o.entries = num(flag, val());
-        break;
-      case '--queries':
-        o.queries = num(flag, val());
-        break;
-      case '--scan-queries':
-        o.scanQueries = num(flag, val());
-        break;
-      case '--seed':
-        o.seed = num(flag, val());
-        break;
-      case '--explain':
-        o.explain = true;
-        break;
-      case '--url':
-        o.url = String(val());
-        o.urlExplicit = true;
-        break;
-      case '--help':
-      case '-h':
-        console.log('usage: npm run bench:catalog -- [--db pglite|postgres|both] [--entries N] [--queries N] [--scan-queries N] [--seed N] [--explain] [--url postgres://…]');
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument "${a}" (try --help)`);
-    }
-  }
-  o.scanQueries = Math.min(o.scanQueries, o.queries);
-  return o;
-}
-
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
-  const line = (r: (string | number)[]) => r.map((c, i) => (i === 0 || i === r.length - 1 ? String(c).padEnd(widths[i] as number) : String(c).padStart(widths[i] as number))).join('  ');
-  return [line(cells[0] as (string | number)[]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
 const input = (q: BenchQuery) => ({ q: q.q, limit: 20, ...(q.filter ?? {}) }) as Parameters<typeof searchEntries>[2];
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const kinds: ('pglite' | 'postgres')[] = o.db === 'both' ? ['postgres', 'pglite'] : [o.db];
-  const skipped: Record<string, string> = {};
-  if (kinds.includes('postgres')) {
-    const why = await reachable(o.url);
-    if (why) {
-      const msg = `PostgreSQL at ${o.url.replace(/\/\/[^@]*@/, '//…@')} not reachable: ${why}`;
-      if (o.db === 'postgres' || o.urlExplicit) throw new Error(msg);
-      console.error(`${msg} — PostgreSQL skipped`);
-      skipped.postgres = msg;
-      kinds.splice(kinds.indexOf('postgres'), 1);
-    }
-  }
-  const cpus = os.cpus();
-  const machine = {
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpu_model: cpus[0]?.model.trim() ?? '?',
-    cores: cpus.length,
-    memory_gb: round(os.totalmem() / 2 ** 30, 1),
-    load_avg_start: os.loadavg().map((x) => round(x, 2)),
-    load_avg_end: [] as number[],
-  };
-  console.log(`Gongshu catalog search benchmark — node ${machine.node}, ${machine.cpu_model}, ${machine.cores} cores, ${machine.memory_gb} GiB, ${machine.platform}`);
-  console.log(`load average at start: ${machine.load_avg_start.join(' ')} (1/5/15 min) — other work on this machine skews the numbers`);
+  const o = options(process.argv.slice(2));
+  const { kinds, skipped } = await chooseDatabases(o);
+  const machine = machineFacts();
+  printMachine('Gongshu catalog search benchmark', machine);
   console.log(`${fmt(o.entries)} generated entries; ${fmt(o.queries)} two-word queries through searchEntries (page of 20, total, 10 facets), ${fmt(o.scanQueries)} of them also as an ILIKE scan\n`);
 
   const results: Record<string, unknown> = {};
