@@ -1,24 +1,24 @@
 /**
- * The catalog's vocabulary as the pages use it (mirrors src/modules/catalog/model.ts) and the
+ * The catalog's vocabulary as the pages use it (the lists are the server's, src/modules/catalog/model.ts) and the
  * article each attribute rests on, so every label can show its basis on hover.
  */
 import type { CatalogAttr, CatalogFacet, CatalogFieldType, CatalogGrade, CatalogVersionStatus, ProvisionMethod, UpdateFrequency } from '../../api/types';
 import type { Tone } from '../../components/StatusTag';
 
-export const ATTRS: readonly CatalogAttr[] = ['unconditional', 'conditional', 'none'];
-export const GRADES: readonly CatalogGrade[] = ['general', 'important', 'core'];
-export const FIELD_TYPES: readonly CatalogFieldType[] = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'];
-export const UPDATE_FREQUENCIES: readonly UpdateFrequency[] = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'];
-export const PROVISION_METHODS: readonly ProvisionMethod[] = ['api', 'batch', 'file'];
-export const FORMATS = ['table', 'file', 'api', 'spatial', 'other'] as const;
-/** Grounds of 000 第十九条 on which data is not opened. */
-export const NOT_OPEN_REASONS = ['state_secret', 'personal_info', 'commercial_secret', 'security', 'law', 'other'] as const;
-/** What lets personal or commercially secret items be opened all the same (000 第十九条). */
-export const OPEN_SAFEGUARDS = ['anonymised', 'desensitised', 'consent'] as const;
-/** 正面清单 priority areas (000 第十八条). */
-export const PRIORITY_AREAS = ['industry', 'ecology', 'livelihood', 'business_environment'] as const;
-/** Assessments recorded before submission (000 第六条). */
-export const ASSESSMENTS = ['secrecyRisk', 'piiImpact'] as const;
+// One vocabulary: the server's lists (model.ts imports only types, so nothing of the server is bundled).
+export {
+  ASSESSMENTS,
+  ATTRS,
+  FIELD_TYPES,
+  FORMATS,
+  GRADES,
+  NOT_OPEN_REASONS,
+  OPEN_SAFEGUARDS,
+  PRIORITY_AREAS,
+  PROVISION_METHODS,
+  UPDATE_FREQUENCIES,
+} from '../../../../src/modules/catalog/model';
+import { ASSESSMENTS, ATTRS } from '../../../../src/modules/catalog/model';
 export type AssessmentKey = (typeof ASSESSMENTS)[number];
 /** Kinds of personal information a data item may hold (the wizard proposes them from a header row). */
 export const PII_KINDS = ['name', 'id_number', 'phone', 'address', 'birth_date', 'email', 'bank_account', 'biometric', 'health', 'location', 'vehicle', 'other'] as const;
