@@ -64,6 +64,22 @@ e2eSuite(
       await page.waitForURL((u) => u.searchParams.has('entry'));
       await waitForText(page.getByTestId('quality-entry-trend'), '质量趋势：企业营业执照信息');
       await page.getByTestId('quality-entry-chart').locator('canvas').first().waitFor();
+      await page.getByTestId('quality-province-chart').locator('canvas').first().waitFor();
+    });
+
+    it('opens one institution’s page: its average, its daily trend and its entries, weakest first', async () => {
+      const page = await t.switchUser('hkfgw_analyst');
+      await page.goto('/quality');
+      await waitForText(page.getByTestId('quality-org-table'), '海南省市场监督管理局');
+      await page.getByTestId('quality-org-link').filter({ hasText: '海南省市场监督管理局' }).click();
+      await page.waitForURL(/\/quality\/orgs\//);
+      await waitForText(page.locator('h1, h2, h3, h4').first(), '数据质量：海南省市场监督管理局');
+      await waitForText(page.getByTestId('quality-org-summary'), /完整性\s*75%/); // 3 of 4 required cells
+      await page.getByTestId('quality-org-trend-chart').locator('canvas').first().waitFor();
+      const entries = page.getByTestId('quality-org-entries');
+      await waitForText(entries.locator('tbody tr'), '企业营业执照信息');
+      await entries.getByTestId('quality-trend-button').first().click();
+      await waitForText(page.getByTestId('quality-entry-trend'), '质量趋势：企业营业执照信息');
     });
 
     it('a data user reports a wrong record and the provider answers it not wrong, with its reason', async () => {

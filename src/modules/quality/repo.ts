@@ -99,20 +99,40 @@ export function scoreHistory(db: Executor, entryId: string, limit = 1000) {
   return db.selectFrom('quality_scores').selectAll().where('entry_id', '=', entryId).orderBy('at').orderBy('version_no').limit(limit).execute();
 }
 
-/** The newest score of every scored entry, with the entry's name and provider. */
-export function latestScores(db: Executor) {
-  return db
+/**
+ * The newest score of every scored entry (of one org's entries, when given; before `before`, when
+ * given), with the entry's name and provider.
+ */
+export function latestScores(db: Executor, filter: { orgId?: string; before?: Date } = {}) {
+  let q = db
     .selectFrom('quality_scores as s')
     .innerJoin('catalog_entries as e', 'e.id', 's.entry_id')
     .leftJoin('catalog_versions as v', (j) => j.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.published_version'))
     .innerJoin('orgs as o', 'o.id', 'e.provider_org_id')
     .distinctOn('s.entry_id')
     .selectAll('s')
-    .select(['v.name as entry_name', 'e.provider_org_id', 'o.name as provider_name'])
-    .orderBy('s.entry_id')
-    .orderBy('s.at', 'desc')
-    .orderBy('s.version_no', 'desc')
-    .execute();
+    .select(['v.name as entry_name', 'e.code as entry_code', 'e.provider_org_id', 'o.name as provider_name']);
+  if (filter.orgId) q = q.where('e.provider_org_id', '=', filter.orgId);
+  if (filter.before) q = q.where('s.at', '<', filter.before);
+  return q.orderBy('s.entry_id').orderBy('s.at', 'desc').orderBy('s.version_no', 'desc').execute();
+}
+
+/**
+ * Scores since `since`, oldest first, of the entries an org provides (or of every entry when
+ * `orgId` is null): what a trend is drawn from.
+ */
+export function scoresSince(db: Executor, orgId: string | null, since: Date, limit = 50_000) {
+  let q = db
+    .selectFrom('quality_scores as s')
+    .innerJoin('catalog_entries as e', 'e.id', 's.entry_id')
+    .select(['s.entry_id', 's.at', 's.completeness', 's.validity', 's.uniqueness', 's.consistency', 's.timeliness', 's.overall'])
+    .where('s.at', '>=', since);
+  if (orgId) q = q.where('e.provider_org_id', '=', orgId);
+  return q.orderBy('s.at').orderBy('s.version_no').limit(limit).execute();
+}
+
+export function findOrg(db: Executor, id: string) {
+  return db.selectFrom('orgs').select(['id', 'name', 'region_code']).where('id', '=', id).executeTakeFirst();
 }
 
 export function findReference(db: Executor, kind: string) {

@@ -5,7 +5,7 @@ import type { Kernel } from '../../kernel/context.js';
 import { authOf } from '../../kernel/http.js';
 import * as corrections from './corrections.service.js';
 import * as scores from './scores.service.js';
-import { AnswerBody, CorrectionParams, CorrectionQuery, ExtendBody, ReferenceBody, ReferenceParams, ReportBody, ScoresQuery } from './schema.js';
+import { AnswerBody, CorrectionParams, CorrectionQuery, ExtendBody, ReferenceBody, ReferenceParams, OrgParams, ReportBody, ScoresQuery } from './schema.js';
 
 const tags = ['quality'];
 
@@ -61,7 +61,20 @@ export const qualityRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app,
     async (req) => scores.entryScores(k, authOf(req), req.query.entryId),
   );
 
-  r.get('/api/v1/quality/scores/orgs', { schema: { tags, summary: '各单位数据质量（所辖目录最新得分的平均）与全省汇总' } }, async (req) => scores.orgScores(k, authOf(req)));
+  r.get('/api/v1/quality/scores/orgs', { schema: { tags, summary: '各单位数据质量（所辖目录最新得分的平均）与全省汇总及趋势' } }, async (req) => scores.orgScores(k, authOf(req)));
+
+  r.get(
+    '/api/v1/quality/scores/orgs/:orgId',
+    {
+      schema: {
+        tags,
+        summary: '一个单位的数据质量：所辖目录的最新得分、平均与逐日趋势',
+        description: '000 第四十一条。趋势为近 180 天内每个有评分的日期，当日结束时各目录最新得分的平均。',
+        params: OrgParams,
+      },
+    },
+    async (req) => scores.orgQuality(k, authOf(req), req.params.orgId),
+  );
 
   r.put(
     '/api/v1/quality/references/:kind',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuthContext } from '../../kernel/auth.js';
 import type { CatalogField } from '../catalog/tables.js';
 import {
+  dailyTrend,
   canAnswer,
   canReport,
   completeness,
@@ -116,3 +117,24 @@ describe('scoring formulas', () => {
     for (const bad of ['e_1', 'a.b.c', 'datasets."x"', 'datasets.x; drop table y', '']) expect(() => tableIdentifiers(bad)).toThrow();
   });
 });
+
+describe('dailyTrend', () => {
+  const s = (overall: number | null, completeness: number | null = overall) => ({ completeness, validity: null, uniqueness: null, consistency: null, timeliness: null, overall });
+  it('averages each entry’s latest score at the end of every day on which one was scored', () => {
+    const t = dailyTrend([
+      { entryId: 'a', date: '2026-10-01', scores: s(0.5) },
+      { entryId: 'a', date: '2026-10-01', scores: s(0.7) },
+      { entryId: 'b', date: '2026-10-03', scores: s(0.9) },
+      { entryId: 'a', date: '2026-10-05', scores: s(1, null) },
+    ]);
+    expect(t).toEqual([
+      { date: '2026-10-01', entries: 1, overall: 0.7, completeness: 0.7, validity: null, uniqueness: null, consistency: null, timeliness: null },
+      { date: '2026-10-03', entries: 2, overall: 0.8, completeness: 0.8, validity: null, uniqueness: null, consistency: null, timeliness: null },
+      { date: '2026-10-05', entries: 2, overall: 0.95, completeness: 0.9, validity: null, uniqueness: null, consistency: null, timeliness: null },
+    ]);
+  });
+  it('is empty without scores', () => {
+    expect(dailyTrend([])).toEqual([]);
+  });
+});
+

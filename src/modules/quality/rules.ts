@@ -207,6 +207,44 @@ export function mean(values: ReadonlyArray<number | null>): number | null {
   return xs.length ? round4(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
 }
 
+/** One score of one entry, on its Beijing date: what a trend is drawn from. */
+export interface DatedScore {
+  entryId: string;
+  /** YYYY-MM-DD, Beijing time. */
+  date: string;
+  scores: Scores & { overall: number | null };
+}
+
+/** A point of a trend: on `date`, the average over each entry's latest score as of that day's end. */
+export interface TrendPoint extends Record<Dimension | 'overall', number | null> {
+  date: string;
+  entries: number;
+}
+
+/**
+ * The trend of a set of entries (an institution's, or the province's): for every day on which
+ * one of them was scored, the average of every scored entry's latest score at the end of that
+ * day — so an entry scored once keeps counting on later days, as it does on the quality page.
+ * `scores` must be oldest first.
+ */
+export function dailyTrend(scores: readonly DatedScore[]): TrendPoint[] {
+  const latest = new Map<string, DatedScore['scores']>();
+  const out: TrendPoint[] = [];
+  const close = (date: string) => {
+    const all = [...latest.values()];
+    const point = { date, entries: all.length, overall: mean(all.map((s) => s.overall)) } as TrendPoint;
+    for (const d of DIMENSIONS) point[d] = mean(all.map((s) => s[d]));
+    out.push(point);
+  };
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i] as DatedScore;
+    latest.set(s.entryId, s.scores);
+    const next = scores[i + 1];
+    if (!next || next.date !== s.date) close(s.date);
+  }
+  return out;
+}
+
 /** Splits `schema.table` into identifiers; throws on anything else (the name is quoted, never spliced). */
 export function tableIdentifiers(tableName: string): [string, string] {
   const m = /^([A-Za-z_][A-Za-z0-9_]{0,62})\.([A-Za-z_][A-Za-z0-9_$]{0,62})$/.exec(tableName);

@@ -44,6 +44,7 @@ export const CorrectionQuery = Type.Object({
 export type CorrectionQuery = Static<typeof CorrectionQuery>;
 
 export const ScoresQuery = Type.Object({ entryId: Uuid });
+export const OrgParams = Type.Object({ orgId: Uuid });
 
 export const ReferenceParams = Type.Object({ kind: Type.Literal('uscc') });
 export const ReferenceBody = Type.Object(

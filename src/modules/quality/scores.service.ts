@@ -8,7 +8,8 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import { actorOf, hasUserRole, isPlatformAdmin, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import type { Actor, Kernel } from '../../kernel/context.js';
 import type { Trx } from '../../kernel/db.js';
-import { DIMENSIONS, mean, type Dimension } from './rules.js';
+import { beijingDate } from '../../kernel/clock.js';
+import { dailyTrend, DIMENSIONS, mean, type DatedScore, type Dimension, type TrendPoint } from './rules.js';
 import type { ReferenceBody } from './schema.js';
 import * as repo from './repo.js';
 
@@ -23,7 +24,7 @@ export interface ScoreView extends ScoreValues {
   details: Record<string, unknown>;
 }
 
-const values = (r: repo.ScoreRow): ScoreValues => ({
+const values = (r: ScoreValues): ScoreValues => ({
   completeness: r.completeness,
   validity: r.validity,
   uniqueness: r.uniqueness,
@@ -61,7 +62,45 @@ export async function entryScores(k: Kernel, _auth: AuthContext, entryId: string
   };
 }
 
-/** Per institution: the average of its entries' latest scores; and the province-wide average over all scored entries. */
+/** How far back a trend reaches. */
+export const TREND_DAYS = 180;
+
+/**
+ * The daily trend over the last `TREND_DAYS` of an org's entries (or all entries): it starts from
+ * each entry's latest score before the window, so entries scored earlier still count.
+ */
+async function trendOf(k: Kernel, orgId: string | null): Promise<TrendPoint[]> {
+  const db = k.db.kysely;
+  const since = new Date(k.clock.now().getTime() - TREND_DAYS * 86_400_000);
+  const start = beijingDate(since);
+  const [before, within] = await Promise.all([repo.latestScores(db, { ...(orgId ? { orgId } : {}), before: since }), repo.scoresSince(db, orgId, since)]);
+  const dated = (r: { entry_id: string; at: Date } & ScoreValues, date: string): DatedScore => ({ entryId: r.entry_id, date, scores: values(r) });
+  return dailyTrend([...before.map((r) => dated(r, start)), ...within.map((r) => dated(r, beijingDate(r.at)))]);
+}
+
+/**
+ * One institution's quality page (000 第四十一条): the average of its entries' latest scores,
+ * each entry's latest score, and the daily trend. Any signed-in user, as the province's page.
+ */
+export async function orgQuality(k: Kernel, _auth: AuthContext, orgId: string) {
+  const db = k.db.kysely;
+  const org = await repo.findOrg(db, orgId);
+  if (!org) throw notFound('机构', orgId);
+  const latest = await repo.latestScores(db, { orgId });
+  const entries = latest
+    .map((r) => ({ entryId: r.entry_id, code: r.entry_code, name: r.entry_name, at: r.at.toISOString(), versionNo: r.version_no, ...values(r) }))
+    .sort((a, b) => (a.overall ?? -1) - (b.overall ?? -1) || (a.name ?? '').localeCompare(b.name ?? '', 'zh'));
+  return {
+    org: { id: org.id, name: org.name, regionCode: org.region_code.trim() },
+    scoredEntries: entries.length,
+    average: average(entries),
+    entries,
+    trendDays: TREND_DAYS,
+    trend: await trendOf(k, orgId),
+  };
+}
+
+/** Per institution: the average of its entries' latest scores; and the province-wide average over all scored entries, with its trend. */
 export async function orgScores(k: Kernel, _auth: AuthContext) {
   const latest = await repo.latestScores(k.db.kysely);
   const byOrg = new Map<string, { orgId: string; orgName: string; entries: Array<{ entryId: string; name: string | null; at: string; versionNo: number } & ScoreValues> }>();
@@ -74,7 +113,7 @@ export async function orgScores(k: Kernel, _auth: AuthContext) {
     .map((o) => ({ ...o, scoredEntries: o.entries.length, average: average(o.entries) }))
     .sort((a, b) => (b.average.overall ?? -1) - (a.average.overall ?? -1) || a.orgName.localeCompare(b.orgName, 'zh'));
   return {
-    province: { regionCode: k.profile.region.code, scoredEntries: latest.length, orgs: orgs.length, average: average(latest.map(values)) },
+    province: { regionCode: k.profile.region.code, scoredEntries: latest.length, orgs: orgs.length, average: average(latest.map(values)), trendDays: TREND_DAYS, trend: await trendOf(k, null) },
     orgs,
   };
 }

@@ -132,3 +132,22 @@ describe('the scores API', () => {
     expect(r.province.average).toEqual(scj.average);
   });
 });
+
+describe('an institution’s quality page', () => {
+  it('lists its entries’ latest scores, their average and the daily trend, and the province’s trend', async () => {
+    const scj = (await db().selectFrom('orgs').select('id').where('name', '=', '海南省市场监督管理局').executeTakeFirstOrThrow()).id;
+    const r = ok(await analyst.get(`/api/v1/quality/scores/orgs/${scj}`));
+    expect(r.org).toMatchObject({ id: scj, name: '海南省市场监督管理局' });
+    expect(r.scoredEntries).toBe(2);
+    expect(r.entries.map((e: { entryId: string }) => e.entryId).sort()).toEqual([licences.id, penalties.id].sort());
+    const all = ok(await analyst.get('/api/v1/quality/scores/orgs'));
+    expect(r.average).toEqual(all.orgs[0].average);
+    // Every point averages each entry's latest score as of that day; the last one is today's page.
+    expect(r.trend.length).toBeGreaterThanOrEqual(1);
+    const last = r.trend.at(-1);
+    expect(last).toMatchObject({ entries: 2, completeness: r.average.completeness, overall: r.average.overall });
+    expect(all.province.trend.at(-1)).toMatchObject({ entries: 2, overall: all.province.average.overall });
+    expect((await analyst.get('/api/v1/quality/scores/orgs/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+  });
+});
+

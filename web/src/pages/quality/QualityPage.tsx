@@ -1,55 +1,18 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table, type TableColumnsType } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
-import { useI18n, type MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
-import { DIMENSIONS, qualityApi, type Dimension, type OrgScores, type ScoreValues } from './api';
+import { qualityApi, type OrgScores } from './api';
 import { EChart } from './EChart';
+import { ALL, dimKey, EntryTrend, pct, scoreColumns, TrendChart } from './parts';
 
 type Row = OrgScores['orgs'][number];
 type EntryRow = Row['entries'][number];
-const ALL: ReadonlyArray<Dimension | 'overall'> = ['overall', ...DIMENSIONS];
-const dimKey = (d: Dimension | 'overall') => `quality.dim.${d}` as MessageKey;
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
-
-function Score({ value }: { value: number | null }) {
-  const { t } = useI18n();
-  const p = pct(value);
-  if (p === null) return <Typography.Text type="secondary">{t('quality.notMeasured')}</Typography.Text>;
-  return <Typography.Text type={p >= 90 ? 'success' : p >= 70 ? undefined : 'danger'}>{p.toFixed(1)}%</Typography.Text>;
-}
-
-/** One column per score, read from each row by `pick`. */
-function scoreColumns<T>(t: (k: MessageKey) => string, pick: (r: T) => ScoreValues): TableColumnsType<T> {
-  return ALL.map((d) => ({ title: t(dimKey(d)), key: d, width: 110, render: (_: unknown, r: T) => <Score value={pick(r)[d]} /> }));
-}
-
-/** The history of one entry's scores as a line per dimension. */
-function EntryTrend({ entryId }: { entryId: string }) {
-  const { t, date } = useI18n();
-  const { data, error, loading } = useAsync(() => qualityApi.entryScores(entryId), entryId);
-  const option = useMemo<EChartsCoreOption>(
-    () => ({
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v}%` : '—') },
-      legend: { top: 0 },
-      grid: { left: 48, right: 24, top: 40, bottom: 32 },
-      xAxis: { type: 'category', data: (data?.history ?? []).map((h) => `${date(h.at)} v${h.versionNo}`) },
-      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-      series: ALL.map((d) => ({ name: t(dimKey(d)), type: 'line', connectNulls: false, data: (data?.history ?? []).map((h) => pct(h[d])) })),
-    }),
-    [data, t, date],
-  );
-  return (
-    <Card title={t('quality.history', { name: data?.entry.name ?? '' })} loading={loading} data-testid="quality-entry-trend">
-      {error && <Alert type="error" showIcon message={errorText(error, t)} />}
-      {data && data.history.length === 0 ? <Empty description={t('quality.empty')} /> : <EChart option={option} testId="quality-entry-chart" />}
-    </Card>
-  );
-}
 
 /**
  * 数据质量: the province's summary, each institution's average of its entries' latest scores as a
@@ -73,7 +36,16 @@ export function QualityPage() {
   );
 
   const orgColumns: TableColumnsType<Row> = [
-    { title: t('quality.col.org'), dataIndex: 'orgName', key: 'org', width: 220 },
+    {
+      title: t('quality.col.org'),
+      key: 'org',
+      width: 220,
+      render: (_, o) => (
+        <Link to={`/quality/orgs/${encodeURIComponent(o.orgId)}`} data-testid="quality-org-link">
+          {o.orgName}
+        </Link>
+      ),
+    },
     { title: t('quality.scoredEntries'), dataIndex: 'scoredEntries', key: 'n', width: 110 },
     ...scoreColumns<Row>(t, (r) => r.average),
   ];
@@ -115,6 +87,9 @@ export function QualityPage() {
             </Col>
           ))}
         </Row>
+      </Card>
+      <Card title={t('quality.provinceTrend', { days: province?.trendDays ?? 180 })} loading={loading} data-testid="quality-province-trend">
+        <TrendChart trend={province?.trend ?? []} testId="quality-province-chart" />
       </Card>
       <Card title={t('quality.byOrg')} loading={loading}>
         {data && data.orgs.length === 0 ? (

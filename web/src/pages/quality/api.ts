@@ -20,8 +20,14 @@ export interface EntryScores {
   history: ScoreView[];
 }
 
+/** On `date`, the average of each entry's latest score as of that day's end. */
+export interface TrendPoint extends ScoreValues {
+  date: string;
+  entries: number;
+}
+
 export interface OrgScores {
-  province: { regionCode: string; scoredEntries: number; orgs: number; average: ScoreValues };
+  province: { regionCode: string; scoredEntries: number; orgs: number; average: ScoreValues; trendDays: number; trend: TrendPoint[] };
   orgs: Array<{
     orgId: string;
     orgName: string;
@@ -31,7 +37,18 @@ export interface OrgScores {
   }>;
 }
 
+/** One institution's quality page. */
+export interface OrgQuality {
+  org: { id: string; name: string; regionCode: string };
+  scoredEntries: number;
+  average: ScoreValues;
+  entries: Array<{ entryId: string; code: string; name: string | null; at: string; versionNo: number } & ScoreValues>;
+  trendDays: number;
+  trend: TrendPoint[];
+}
+
 export const qualityApi = {
+  orgQuality: (orgId: string) => request<OrgQuality>('GET', `/api/v1/quality/scores/orgs/${encodeURIComponent(orgId)}`),
   entryScores: (entryId: string) => request<EntryScores>('GET', '/api/v1/quality/scores', { query: { entryId } }),
   orgScores: () => request<OrgScores>('GET', '/api/v1/quality/scores/orgs'),
 };
