@@ -24,6 +24,11 @@ import { platformRoutes } from './modules/platform/routes.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { qualityRoutes } from './modules/quality/routes.js';
 import { ingestRoutes } from './modules/ingest/routes.js';
+import { loadHistoryRoutes } from './modules/ingest/history.routes.js';
+import { pullRoutes } from './modules/ingest/pull.routes.js';
+import { reflowRoutes } from './modules/ingest/reflow.routes.js';
+import { uploadRoutes } from './modules/ingest/uploads.routes.js';
+import { collectionsRoutes } from './modules/collections/routes.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -82,6 +87,11 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(catalogRoutes, { kernel: k });
   await app.register(qualityRoutes, { kernel: k });
   await app.register(ingestRoutes, { kernel: k });
+  await app.register(loadHistoryRoutes, { kernel: k });
+  await app.register(pullRoutes, { kernel: k });
+  await app.register(reflowRoutes, { kernel: k });
+  await app.register(uploadRoutes, { kernel: k });
+  await app.register(collectionsRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;

@@ -4,5 +4,8 @@ import type { IdentityTables } from './modules/identity/tables.js';
 import type { CatalogTables } from './modules/catalog/tables.js';
 import type { IngestTables } from './modules/ingest/tables.js';
 import type { QualityTables } from './modules/quality/tables.js';
+import type { CollectionTables } from './modules/collections/tables.js';
+import type { UploadTables } from './modules/ingest/uploads.tables.js';
+import type { ReflowTables } from './modules/ingest/reflow.tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, ReflowTables {}

@@ -1,5 +1,5 @@
 /**
- * The `gongshu` command line: serve, migrate, seed-demo, audit verify.
+ * The `gongshu` command line: serve, migrate, seed-demo, audit verify, push.
  */
 import { Command } from 'commander';
 import { loadConfig, ConfigError, type Config } from './kernel/config.js';
@@ -43,6 +43,10 @@ function printSeed(r: Awaited<ReturnType<typeof seedDemo>>, k: Kernel) {
     return;
   }
   console.log(`已导入演示省份（${k.profile.name.zh}）：${r.orgs} 个机构，${r.users} 个用户，${r.catalogEntries} 条目录。`);
+  if (r.datasets) {
+    const rows = r.datasets.loads.reduce((n, l) => n + l.report.rowsAccepted, 0);
+    console.log(`已汇聚演示数据：${r.datasets.loads.length} 批，${rows.toLocaleString('zh-CN')} 行（${(r.datasets.ms / 1000).toFixed(1)} 秒；GONGSHU_DEMO_POPULATION 设定人口数据行数）。`);
+  }
   if (r.generatedAdminPassword) {
     console.log('');
     console.log('  平台管理员账号 admin 的初始密码（只显示这一次，请妥善保存）：');
@@ -113,6 +117,47 @@ auditCmd
     }
     console.error(`audit chain BROKEN at sequence ${r.firstBadSeq}: ${r.reason}`);
     process.exitCode = 1;
+  });
+
+program
+  .command('push')
+  .description('push a batch file with the data of a catalog entry (CSV, NDJSON, XLSX) in resumable chunks, then load it (000 第八条)')
+  .argument('<entry code>', 'the catalog entry code (目录编码)')
+  .argument('<file>', 'the file; its format from the extension: .csv, .ndjson/.jsonl, .xlsx')
+  .option('--mode <mode>', 'replace (全量替换) or upsert (按主键增量更新)', 'replace')
+  .option('--server <url>', 'the platform (env GONGSHU_SERVER, default http://localhost:3000)')
+  // Read from the environment in the action, never as a default: --help would print the key.
+  .option('--key <key>', 'an API key gsk_… of the provider org (env GONGSHU_API_KEY)')
+  .option('--chunk-size <bytes>', 'bytes per chunk (at most the chunk size of the platform)')
+  .action(async (entryCode: string, file: string, o: { mode: string; server?: string; key?: string; chunkSize?: string }) => {
+    const { push } = await import('./cli/push.js');
+    if (o.mode !== 'replace' && o.mode !== 'upsert') {
+      console.error(`--mode 应为 replace 或 upsert，收到 "${o.mode}"`);
+      process.exit(2);
+    }
+    const chunkSize = o.chunkSize === undefined ? undefined : Number(o.chunkSize);
+    if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) {
+      console.error(`--chunk-size 应为正整数（字节），收到 "${o.chunkSize}"`);
+      process.exit(2);
+    }
+    // Ctrl-C stops the push cleanly (the platform keeps what it received); a second one exits at once.
+    const stop = new AbortController();
+    process.once('SIGINT', () => {
+      stop.abort();
+      process.once('SIGINT', () => process.exit(130));
+    });
+    const r = await push(
+      {
+        entryCode,
+        file,
+        mode: o.mode,
+        server: o.server ?? (process.env.GONGSHU_SERVER || 'http://localhost:3000'),
+        key: o.key ?? process.env.GONGSHU_API_KEY ?? '',
+        ...(chunkSize !== undefined ? { chunkSize } : {}),
+      },
+      { fetch, out: process.stdout, err: process.stderr, signal: stop.signal },
+    );
+    process.exitCode = r.exitCode;
   });
 
 program.parseAsync(process.argv).catch((err) => {

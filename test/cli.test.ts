@@ -18,7 +18,8 @@ const main = path.resolve('src/main.ts');
 
 describe.skipIf(!!process.env.TEST_DATABASE_URL)('gongshu CLI', () => {
   let dataDir: string;
-  const env = () => ({ ...process.env, DATA_DIR: dataDir, GONGSHU_ADMIN_PASSWORD: 'Admin-pass-2026', LOG_LEVEL: 'silent' });
+  // Without the demo datasets (GONGSHU_DEMO_POPULATION=0): the chain holds the seed's one event.
+  const env = () => ({ ...process.env, DATA_DIR: dataDir, GONGSHU_ADMIN_PASSWORD: 'Admin-pass-2026', GONGSHU_DEMO_POPULATION: '0', LOG_LEVEL: 'silent' });
   const cli = async (...args: string[]) => {
     try {
       const r = await run(tsx, [main, ...args], { env: env() });

@@ -1,7 +1,7 @@
 /**
  * Ingest benchmark (issue 4, "Tests and benchmark").
  *
- *   npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…]
+ *   npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…] [--cpu-prof DIR]
  *
  * Generates a CSV of N rows (default 1,000,000) and 12 columns — valid resident ID numbers and
  * credit codes among them — into a temporary file, then, against a server in a child process
@@ -9,7 +9,10 @@
  * physical limit), and the same file streamed through `POST /api/v1/catalog/entries/{id}/loads`
  * (parse, validate every value, COPY into staging, commit as the live version, quality scores,
  * audit). Reports rows/s of both, their ratio (target ≥ 0.5 on PostgreSQL) and the server's peak
- * RSS during the load (target < 400 MB). Prints a table, then one `BENCH_JSON {...}` line.
+ * RSS during the load (target < 400 MB); then where the time went — the load's wall time split at
+ * the end of its COPY (stream, then commit) and the CPU seconds of the server process and of the
+ * PostgreSQL backends, which hold when the machine is shared. Prints the tables, then one
+ * `BENCH_JSON {...}` line.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reachable } from '../audit/lib.js';
+import pg from 'pg';
 import { BENCH_HEADER, benchRow } from './shape.js';
 
 type DbChoice = 'pglite' | 'postgres' | 'both';
@@ -25,10 +28,12 @@ interface Options {
   rows: number;
   db: DbChoice;
   url: string;
+  /** Directory for a CPU profile of the server process during the load, or null. */
+  cpuProf: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rows: 1_000_000, db: 'postgres', url: process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test' };
+  const o: Options = { rows: 1_000_000, db: 'postgres', url: process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test', cpuProf: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -49,8 +54,11 @@ function parseArgs(argv: string[]): Options {
       case '--url':
         o.url = val();
         break;
+      case '--cpu-prof':
+        o.cpuProf = path.resolve(val());
+        break;
       case '--help':
-        console.log('usage: npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…]');
+        console.log('usage: npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…] [--cpu-prof DIR]');
         process.exit(0);
         break;
       default:
@@ -58,6 +66,19 @@ function parseArgs(argv: string[]): Options {
     }
   }
   return o;
+}
+
+/** Null when PostgreSQL at `url` answers, else why not. */
+async function reachable(url: string): Promise<string | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.end();
+    return null;
+  } catch (err) {
+    await c.end().catch(() => undefined);
+    return (err as Error).message;
+  }
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -139,7 +160,17 @@ interface Result {
   raw_rows_per_s: number;
   api_s: number;
   api_rows_per_s: number;
+  /** Of the API time: reading, validating and COPY of the rows (to the end of the COPY; null on PGlite). */
+  api_stream_s: number | null;
+  /** Of the API time: the rest — key index, quality scores, audit, commit, the report. */
+  api_commit_s: number | null;
   ratio: number;
+  /** CPU seconds of the PostgreSQL backends during the raw COPY (null when not measurable). */
+  raw_db_cpu_s: number | null;
+  /** CPU seconds of the server process (all threads) during the API load. */
+  api_node_cpu_s: number;
+  /** CPU seconds of the PostgreSQL backends during the API load. */
+  api_db_cpu_s: number | null;
   server_peak_rss_mb: number;
   server_rss_before_mb: number;
 }
@@ -150,16 +181,26 @@ async function runOne(kind: 'pglite' | 'postgres', o: Options, file: string): Pr
   if (kind === 'postgres') env.TEST_DATABASE_URL = o.url;
   const { child, ready, ask } = await startServer(env);
   try {
-    const raw = await ask<{ seconds: number }>({ type: 'raw', file, table: 'bench_raw' }, 'raw');
+    const raw = await ask<{ seconds: number; nodeCpu: number; dbCpu: number | null }>({ type: 'raw', file, table: 'bench_raw' }, 'raw');
     const before = await ask<{ rss: number }>({ type: 'peak' }, 'peak');
+    if (o.cpuProf) await ask({ type: 'prof-start' }, 'ok');
     await ask({ type: 'peak-reset' }, 'ok');
+    const started = Date.now();
     const t0 = performance.now();
     const res = await upload(ready, file);
     const apiS = (performance.now() - t0) / 1000;
+    if (o.cpuProf) {
+      fs.mkdirSync(o.cpuProf, { recursive: true });
+      const out = path.join(o.cpuProf, `load-${kind}-${o.rows}.cpuprofile`);
+      await ask({ type: 'prof-stop', file: out }, 'ok');
+      console.log(`CPU profile of the server during the load: ${out}`);
+    }
     if (res.status !== 201) throw new Error(`load failed: ${res.status} ${res.body.slice(0, 500)}`);
     const report = JSON.parse(res.body) as { rowsAccepted: number; rowsRejected: number };
     if (report.rowsAccepted !== o.rows || report.rowsRejected !== 0) throw new Error(`load accepted ${report.rowsAccepted} of ${o.rows} rows, rejected ${report.rowsRejected}`);
-    const peak = await ask<{ rss: number }>({ type: 'peak' }, 'peak');
+    const peak = await ask<{ rss: number; copyEnd: number; nodeCpu: number; dbCpu: number | null }>({ type: 'peak' }, 'peak');
+    // PostgreSQL: the load's own COPY was watched; before its end the rows streamed, after it the commit ran.
+    const streamS = peak.copyEnd > 0 ? Math.min(apiS, (peak.copyEnd - started) / 1000) : null;
     const count = await ask<{ rows: number }>({ type: 'count', entryId: ready.entryId }, 'count');
     if (count.rows !== o.rows) throw new Error(`live version has ${count.rows} rows, expected ${o.rows}`);
     return {
@@ -169,7 +210,12 @@ async function runOne(kind: 'pglite' | 'postgres', o: Options, file: string): Pr
       raw_rows_per_s: Math.round(o.rows / raw.seconds),
       api_s: Number(apiS.toFixed(3)),
       api_rows_per_s: Math.round(o.rows / apiS),
+      api_stream_s: streamS === null ? null : Number(streamS.toFixed(2)),
+      api_commit_s: streamS === null ? null : Number((apiS - streamS).toFixed(2)),
       ratio: Number((raw.seconds / apiS).toFixed(3)),
+      raw_db_cpu_s: raw.dbCpu === null ? null : Number(raw.dbCpu.toFixed(2)),
+      api_node_cpu_s: Number(peak.nodeCpu.toFixed(2)),
+      api_db_cpu_s: peak.dbCpu === null ? null : Number(peak.dbCpu.toFixed(2)),
       server_peak_rss_mb: mb(peak.rss),
       server_rss_before_mb: mb(before.rss),
     };
@@ -210,6 +256,13 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(
       `${r.db.padEnd(9)} ${fmt(r.rows).padStart(10)}  ${fmt(r.raw_rows_per_s).padStart(16)}  ${fmt(r.api_rows_per_s).padStart(16)}   ${r.ratio.toFixed(3).padStart(11)}   ${String(r.server_peak_rss_mb).padStart(8)} MB (before ${r.server_rss_before_mb} MB)`,
+    );
+  }
+  const s = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)} s`);
+  console.log('\nwhere the time goes    raw COPY: wall / db CPU      API: wall = stream + commit      API CPU: node / db');
+  for (const r of results) {
+    console.log(
+      `${r.db.padEnd(22)} ${s(r.raw_copy_s).padStart(9)} / ${s(r.raw_db_cpu_s).padEnd(9)}   ${s(r.api_s).padStart(9)} = ${s(r.api_stream_s)} + ${s(r.api_commit_s)}   ${s(r.api_node_cpu_s).padStart(9)} / ${s(r.api_db_cpu_s)}`,
     );
   }
   console.log(`BENCH_JSON ${JSON.stringify({ bench: 'ingest', rows: o.rows, columns: 12, file_mb: mb(bytes), results })}`);

@@ -7,6 +7,8 @@ import { audit } from '../kernel/audit.js';
 import { SYSTEM_ACTOR, type Kernel } from '../kernel/context.js';
 import { DEMO_ORGS, hasOrgs, insertDemoIdentity } from '../modules/identity/demo.js';
 import { insertDemoCatalog } from '../modules/catalog/demo.js';
+import { insertDemoCollections } from '../modules/collections/demo.js';
+import { loadDemoDatasets, type DemoDatasetsResult } from '../modules/ingest/demo.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -15,6 +17,8 @@ export interface SeedResult {
   orgs: number;
   users: number;
   catalogEntries: number;
+  /** The demo datasets loaded after the province was created (null: none, `GONGSHU_DEMO_POPULATION=0`). */
+  datasets: DemoDatasetsResult | null;
 }
 
 /** A random password that passes the platform's password policy. */
@@ -25,11 +29,12 @@ export function generatePassword(): string {
 export async function seedDemo(k: Kernel): Promise<SeedResult> {
   const generated = k.config.adminPassword ? null : generatePassword();
   const adminPassword = k.config.adminPassword ?? (generated as string);
-  return k.db.kysely.transaction().execute(async (trx) => {
+  const result = await k.db.kysely.transaction().execute(async (trx) => {
     if (await hasOrgs(trx)) return { seeded: false, generatedAdminPassword: null, orgs: 0, users: 0, catalogEntries: 0 };
     const ids = await insertDemoIdentity(k, trx, { admin: adminPassword, demo: k.config.demoPassword });
     const users = DEMO_ORGS.reduce((n, o) => n + o.users.length, 0);
     const catalog = await insertDemoCatalog(k, trx, ids);
+    await insertDemoCollections(k, trx, ids);
     await audit(k, trx, SYSTEM_ACTOR, {
       action: 'demo.seed',
       objectType: 'platform',
@@ -38,4 +43,7 @@ export async function seedDemo(k: Kernel): Promise<SeedResult> {
     });
     return { seeded: true, generatedAdminPassword: generated, orgs: ids.size, users, catalogEntries: catalog.entries };
   });
+  // The demo datasets go in through the ingest path, each load its own use case, once the catalog exists.
+  if (!result.seeded || k.config.demoPopulation === 0) return { ...result, datasets: null };
+  return { ...result, datasets: await loadDemoDatasets(k, { population: k.config.demoPopulation }) };
 }

@@ -30,6 +30,21 @@ export interface Config {
   readonly ingestErrorThreshold: number;
   /** `DATASET_VERSIONS_KEPT`: how many versions of each dataset are kept; older tables are dropped. */
   readonly datasetVersionsKept: number;
+  /**
+   * `GONGSHU_DEMO_POPULATION`: rows of the demo 人口基础信息 loaded with the demo province (the other
+   * demo datasets are small); 0 loads no demo datasets. Default 100,000 (0 when NODE_ENV=test).
+   */
+  readonly demoPopulation: number;
+  /** `INGEST_STALE_LOAD_MINUTES`: a load unheard of this long (its process gone) is failed by the `ingest.sweep` job. */
+  readonly ingestStaleLoadMinutes: number;
+  /** `INGEST_MAX_FILE_MB`: the largest file a multipart upload may carry, in MiB. */
+  readonly ingestMaxFileMb: number;
+  /**
+   * `INGEST_PULL_ALLOW_LOCAL`: whether a scheduled pull may fetch from this machine's own or
+   * link-local addresses (127.0.0.0/8, ::1, 169.254.0.0/16 — where cloud metadata lives). Off by
+   * default, so a registered address cannot reach the platform's own services; on under NODE_ENV=test.
+   */
+  readonly ingestPullAllowLocal: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Crypto keys from config (hex / PEM); when absent they are generated into `dataDir/keys`. */
   readonly keys: {
@@ -136,6 +151,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
     ingestErrorThreshold: ratio(env, 'INGEST_ERROR_THRESHOLD', 0.05),
     datasetVersionsKept: int(env, 'DATASET_VERSIONS_KEPT', 3, 1, 1000),
+    demoPopulation: int(env, 'GONGSHU_DEMO_POPULATION', nodeEnv === 'test' ? 0 : 100_000, 0, 10_000_000),
+    ingestStaleLoadMinutes: int(env, 'INGEST_STALE_LOAD_MINUTES', 60, 5, 7 * 24 * 60),
+    ingestMaxFileMb: int(env, 'INGEST_MAX_FILE_MB', 10_240, 1, 1_048_576),
+    ingestPullAllowLocal: bool(env, 'INGEST_PULL_ALLOW_LOCAL', nodeEnv === 'test'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     keys: Object.freeze({
       sm4Key: env.GONGSHU_SM4_KEY || undefined,

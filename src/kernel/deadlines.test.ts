@@ -361,3 +361,19 @@ describe('extendDuty', () => {
     await expect(extend('00000000-0000-4000-8000-000000000000', 1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('a period counted in calendar days (000 第十条 "一日内")', () => {
+  it('is due at 24:00 of the next day even on a weekend, and counts down and overdue in calendar days', async () => {
+    env.clock.set('2026-09-11T09:00:00+08:00'); // a Friday
+    const d = await open({ workingDays: null, calendarDays: 1, source: '000 第十条' });
+    expect(d).toMatchObject({ due_date: '2026-09-12', working_days: null });
+    expect(await viewOf(d.id)).toMatchObject({ dayKind: 'calendar', remainingCalendarDays: 1, remainingWorkingDays: null, overdue: false });
+    env.clock.set('2026-09-12T23:59:59+08:00'); // Saturday, the last day
+    expect(await viewOf(d.id)).toMatchObject({ remainingCalendarDays: 0, overdue: false });
+    env.clock.set('2026-09-14T09:00:00+08:00'); // the Monday after
+    expect(await viewOf(d.id)).toMatchObject({ overdue: true, overdueCalendarDays: 2, overdueWorkingDays: null });
+    // A working-day duty says so.
+    const w = await open();
+    expect(await viewOf(w.id)).toMatchObject({ dayKind: 'working', remainingCalendarDays: null });
+  });
+});

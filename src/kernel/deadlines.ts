@@ -27,6 +27,11 @@ export interface DutyInput {
   source: string;
   /** Working days allowed; null when the regulation sets none (tracked with its age). */
   workingDays: number | null;
+  /**
+   * Calendar days allowed instead, for a period the regulation counts in days rather than working
+   * days (e.g. 000 第十条 "数据更新后一日内"); pass `workingDays: null` with it.
+   */
+  calendarDays?: number;
   startedAt?: Date;
 }
 
@@ -42,10 +47,27 @@ export function dueFrom(cal: CalendarData, start: Date, days: number): DueDate {
   return { dueDate: r.date, dueAt: beijingEndOfDay(r.date), fallback: r.fallback };
 }
 
+/**
+ * The due date of a period of `days` calendar days starting at `start`: the day of the start does
+ * not count (as 民法典 第二百零一条 reckons periods in days) and the period ends at 24:00 Beijing time
+ * of its last day. Unlike a working-day period, a weekend or holiday does not extend it: the
+ * aggregation between information systems it times runs every day.
+ */
+export function calendarDueFrom(start: Date, days: number): DueDate {
+  const startDay = beijingDate(start);
+  const dueDate = new Date(Date.parse(`${startDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return { dueDate, dueAt: beijingEndOfDay(dueDate), fallback: false };
+}
+
 /** Opens a duty on the ledger inside the caller's transaction. */
 export async function openDuty(k: Pick<Kernel, 'clock'>, trx: Trx, input: DutyInput) {
   const startedAt = input.startedAt ?? k.clock.now();
-  const due = input.workingDays === null ? null : dueFrom(await loadCalendar(trx), startedAt, input.workingDays);
+  const due =
+    input.calendarDays !== undefined
+      ? calendarDueFrom(startedAt, input.calendarDays)
+      : input.workingDays === null
+        ? null
+        : dueFrom(await loadCalendar(trx), startedAt, input.workingDays);
   return trx
     .insertInto('duties')
     .values({
@@ -179,12 +201,20 @@ export interface DutyView {
   dueAt: string | null;
   status: 'open' | 'met' | 'cancelled';
   overdue: boolean;
-  /** Working days left after today (0 = due today); null when overdue or without deadline. */
+  /** How the period is counted: in working days, or in calendar days (e.g. 000 第十条 "一日内"). */
+  dayKind: 'working' | 'calendar';
+  /** Working days left after today (0 = due today); null when overdue, without deadline or counted in calendar days. */
   remainingWorkingDays: number | null;
   overdueWorkingDays: number | null;
+  /** The same for a period counted in calendar days; null otherwise. */
+  remainingCalendarDays: number | null;
+  overdueCalendarDays: number | null;
   extensionCount: number;
   calendarFallback: boolean;
 }
+
+/** Whole days from one Beijing date (YYYY-MM-DD) to another. */
+const calendarDaysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** The duties of an org, soonest due first. `status`: open (incl. overdue), overdue, or all. */
 export async function listDuties(k: Pick<Kernel, 'clock'>, db: Executor, orgId: string, status: 'open' | 'overdue' | 'all'): Promise<DutyView[]> {
@@ -198,6 +228,8 @@ export async function listDuties(k: Pick<Kernel, 'clock'>, db: Executor, orgId: 
   return rows.map((r) => {
     const overdue = r.status === 'open' && r.due_at !== null && r.due_at.getTime() <= now.getTime();
     const open = r.status === 'open';
+    // A dated duty without a working-day period was timed in calendar days (`calendarDays`).
+    const calendar = r.working_days === null && r.due_date !== null;
     return {
       id: r.id,
       caseType: r.case_type,
@@ -211,8 +243,11 @@ export async function listDuties(k: Pick<Kernel, 'clock'>, db: Executor, orgId: 
       dueAt: r.due_at?.toISOString() ?? null,
       status: r.status,
       overdue,
-      remainingWorkingDays: open && !overdue && r.due_date ? workingDaysBetween(cal, today, r.due_date) : null,
-      overdueWorkingDays: overdue && r.due_date ? Math.max(workingDaysBetween(cal, r.due_date, today), 0) : null,
+      dayKind: calendar ? 'calendar' : 'working',
+      remainingWorkingDays: !calendar && open && !overdue && r.due_date ? workingDaysBetween(cal, today, r.due_date) : null,
+      overdueWorkingDays: !calendar && overdue && r.due_date ? Math.max(workingDaysBetween(cal, r.due_date, today), 0) : null,
+      remainingCalendarDays: calendar && open && !overdue && r.due_date ? calendarDaysBetween(today, r.due_date) : null,
+      overdueCalendarDays: calendar && overdue && r.due_date ? Math.max(calendarDaysBetween(r.due_date, today), 0) : null,
       extensionCount: r.extension_count,
       calendarFallback: r.calendar_fallback,
     };

@@ -12,6 +12,10 @@ export const errorStatus = {
   CONFLICT: 409,
   DUPLICATE: 409,
   INVALID_STATE: 409,
+  /** What was asked for existed but is no longer kept (e.g. a dataset version since dropped). */
+  GONE: 410,
+  /** A body of a type the route cannot read (e.g. a load that is neither CSV, NDJSON, XLSX nor a form). */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INVALID_CODE: 422,
   RULE_VIOLATION: 422,
   /** A file refused as a whole (e.g. a catalog import with bad rows); `details` lists each problem. */

@@ -1,6 +1,8 @@
 /**
  * Background jobs. Each run takes a PostgreSQL advisory lock inside its transaction, so when
- * several instances share one database only one of them runs a given job at a time.
+ * several instances share one database only one of them runs a given job at a time. A job whose
+ * work cannot sit in one transaction (HTTP, then transactions of its own) claims that work in
+ * `run` and hands back the rest as `after`, which runs once the transaction has committed.
  */
 import { sql } from 'kysely';
 import { sm3 } from './crypto.js';
@@ -9,8 +11,17 @@ import type { Trx } from './db.js';
 
 export interface Job {
   name: string;
-  /** Runs inside one transaction; returns a short summary for the job log. */
-  run(k: Kernel, trx: Trx): Promise<string>;
+  /** Runs inside one transaction; returns a short summary for the job log, or that with work to do after the commit. */
+  run(k: Kernel, trx: Trx): Promise<string | JobContinuation>;
+}
+
+/**
+ * What a job leaves for after its transaction commits (outside the advisory lock: what `run`
+ * claimed must already be marked so another instance does not claim it again).
+ */
+export interface JobContinuation {
+  result: string;
+  after(k: Kernel): Promise<string>;
 }
 
 /** A stable 63-bit lock key per job name. */
@@ -28,17 +39,22 @@ export interface JobOutcome {
 export async function runJobsOnce(k: Kernel, jobs: readonly Job[]): Promise<JobOutcome[]> {
   const out: JobOutcome[] = [];
   for (const job of jobs) {
-    const outcome = await k.db.kysely.transaction().execute(async (trx) => {
+    const { outcome, continuation } = await k.db.kysely.transaction().execute(async (trx) => {
       const got = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${lockKey(job.name).toString()}::bigint) AS locked`.execute(trx);
-      if (!got.rows[0]?.locked) return { name: job.name, ran: false, result: 'held by another instance' };
-      const result = await job.run(k, trx);
+      if (!got.rows[0]?.locked) return { outcome: { name: job.name, ran: false, result: 'held by another instance' }, continuation: null };
+      const ran = await job.run(k, trx);
+      const result = typeof ran === 'string' ? ran : ran.result;
       await trx
         .insertInto('job_runs')
         .values({ name: job.name, last_run_at: k.clock.now(), last_result: result })
         .onConflict((oc) => oc.column('name').doUpdateSet({ last_run_at: k.clock.now(), last_result: result }))
         .execute();
-      return { name: job.name, ran: true, result };
+      return { outcome: { name: job.name, ran: true, result }, continuation: typeof ran === 'string' ? null : ran };
     });
+    if (continuation) {
+      outcome.result = `${outcome.result}; ${await continuation.after(k)}`;
+      await k.db.kysely.updateTable('job_runs').set({ last_result: outcome.result }).where('name', '=', job.name).execute();
+    }
     out.push(outcome);
   }
   return out;

@@ -3,9 +3,11 @@ import type { ReactNode } from 'react';
 import { matchPath } from 'react-router';
 import {
   ApiOutlined,
+  AppstoreOutlined,
   AuditOutlined,
   BankOutlined,
   CalendarOutlined,
+  CloudUploadOutlined,
   DatabaseOutlined,
   DesktopOutlined,
   FileDoneOutlined,
@@ -13,6 +15,7 @@ import {
   FormOutlined,
   GlobalOutlined,
   IssuesCloseOutlined,
+  RetweetOutlined,
   LineChartOutlined,
   SafetyCertificateOutlined,
   StopOutlined,
@@ -45,7 +48,13 @@ import { OpenListPage } from './pages/catalog/lists/OpenListPage';
 import { OperationListPage } from './pages/catalog/lists/OperationListPage';
 import { RegistrationPage } from './pages/catalog/lists/RegistrationPage';
 import { QualityPage } from './pages/quality/QualityPage';
+import { CollectionsPage } from './pages/collections/CollectionsPage';
+import { CollectionDetailPage } from './pages/collections/CollectionDetailPage';
 import { CorrectionsPage } from './pages/quality/CorrectionsPage';
+import { OrgQualityPage } from './pages/quality/OrgQualityPage';
+import { ReflowPage } from './pages/ingest/ReflowPage';
+import { canSeeReflow } from './pages/ingest/reflowApi';
+import { EntryDataPage } from './pages/ingest/EntryDataPage';
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 
@@ -73,14 +82,19 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/catalog/negative-list', title: 'page.negativeList', group: 'catalog', icon: <StopOutlined />, allowed: canBrowseCatalog, element: <NegativeListPage /> },
   { path: '/catalog/open-list', title: 'page.openList', group: 'catalog', icon: <GlobalOutlined />, allowed: canBrowseCatalog, element: <OpenListPage /> },
   { path: '/catalog/operation-list', title: 'page.operationList', group: 'catalog', icon: <SafetyCertificateOutlined />, allowed: canBrowseCatalog, element: <OperationListPage /> },
+  { path: '/collections', title: 'page.collections', group: 'catalog', icon: <AppstoreOutlined />, allowed: canBrowseCatalog, element: <CollectionsPage /> },
+  { path: '/collections/:code', menu: false, parent: '/collections', title: 'page.collection', group: 'catalog', icon: <AppstoreOutlined />, allowed: canBrowseCatalog, element: <CollectionDetailPage /> },
   { path: '/catalog/registrations/:queryCode', menu: false, parent: '/catalog/operation-list', title: 'page.registration', group: 'catalog', icon: <SafetyCertificateOutlined />, allowed: canBrowseCatalog, element: <RegistrationPage /> },
   { path: '/catalog/entries/:id', menu: false, parent: '/catalog', title: 'page.catalogEntry', group: 'catalog', icon: <DatabaseOutlined />, allowed: canBrowseCatalog, element: <EntryDetailPage /> },
+  { path: '/catalog/entries/:id/data', menu: false, parent: '/catalog', title: 'page.entryData', group: 'catalog', icon: <CloudUploadOutlined />, allowed: canBrowseCatalog, element: <EntryDataPage /> },
   { path: '/catalog/entries/:id/edit', menu: false, parent: '/catalog', title: 'page.catalogEdit', group: 'catalog', icon: <FormOutlined />, allowed: canRegisterCatalog, element: <RegisterWizardPage /> },
   { path: '/admin/orgs', title: 'page.orgs', group: 'admin', icon: <BankOutlined />, allowed: isPlatformAdmin, element: <OrgsPage /> },
   { path: '/admin/users', title: 'page.users', group: 'admin', icon: <TeamOutlined />, allowed: canManageUsers, element: <UsersPage /> },
   { path: '/admin/calendar', title: 'page.calendar', group: 'admin', icon: <CalendarOutlined />, allowed: isPlatformAdmin, element: <CalendarPage /> },
   { path: '/quality/corrections', title: 'page.corrections', group: 'work', icon: <IssuesCloseOutlined />, allowed: everyone, element: <CorrectionsPage /> },
+  { path: '/reflow', title: 'page.reflow', group: 'work', icon: <RetweetOutlined />, allowed: canSeeReflow, element: <ReflowPage /> },
   { path: '/quality', title: 'page.quality', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <QualityPage /> },
+  { path: '/quality/orgs/:orgId', menu: false, parent: '/quality', title: 'page.qualityOrg', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <OrgQualityPage /> },
   { path: '/audit', title: 'page.audit', group: 'oversight', icon: <AuditOutlined />, allowed: canViewAudit, element: <AuditPage /> },
   { path: '/api-keys', title: 'page.apiKeys', group: 'org', icon: <ApiOutlined />, allowed: canManageApiKeys, element: <ApiKeysPage /> },
   { path: '/jurisdiction', title: 'page.jurisdiction', group: 'rules', icon: <FileProtectOutlined />, allowed: everyone, element: <JurisdictionPage /> },

@@ -9,6 +9,8 @@ import type { Kernel } from '../../kernel/context.js';
 import type { Trx } from '../../kernel/db.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { scoreLoad } from '../quality/scores.js';
+import { onLoadTimeliness } from './timeliness.service.js';
+import { deliverReflow } from './reflow.service.js';
 import type { LoadMode } from './tables.js';
 
 /** A load that has just become live (inside its commit transaction). */
@@ -42,4 +44,8 @@ export async function onLoadCommitted(k: Kernel, trx: Trx, load: CommittedLoad):
     rowsAccepted: load.rowsAccepted,
     rowsRejected: load.rowsRejected,
   });
+  // 数据回流 (000 第九条): one delivery per active subscription of the entry.
+  await deliverReflow(k, trx, load);
+  // 及时 (000 第八、十条): the next load due by the update frequency; declared source updates met.
+  await onLoadTimeliness(k, trx, load);
 }

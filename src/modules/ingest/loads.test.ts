@@ -1,8 +1,11 @@
 /**
  * Loads over HTTP: accepted, rejected rows reported with line/field/masked value/reason, the
- * error threshold on both sides, replace vs upsert, an interrupted load leaving the previous
- * version live and intact, the provider-only rule, and the number of versions kept.
+ * error threshold on both sides, replace vs upsert (also across a change of the catalog's data
+ * items), an interrupted load leaving the previous version live and intact, every refused or
+ * failed load ended with its status, rows, audit event and no staging table, the provider-only
+ * rule, and the number of versions kept.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
@@ -10,6 +13,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import type { AuthContext } from '../../kernel/auth.js';
+import { versionColumns } from '../catalog/repo.js';
+import type { CatalogField } from '../catalog/tables.js';
 import { makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
 import * as ingest from './service.js';
 import { synthBankCard, synthIdNumber, synthUscc } from './synth.js';
@@ -55,6 +60,45 @@ async function liveRows(id = entryId): Promise<Array<Record<string, unknown>>> {
   const live = versions.items.find((v) => v.live);
   if (!live) return [];
   return (ok(await gat.get(`/api/v1/catalog/entries/${id}/versions/${live.versionNo}/rows?limit=1000`), 200) as { rows: Array<Record<string, unknown>> }).rows;
+}
+
+async function authOf(login: string): Promise<AuthContext> {
+  const u = await env.k.db.kysely.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.name', 'users.org_id', 'users.roles', 'orgs.name as org_name', 'orgs.region_code', 'orgs.roles as org_roles']).where('login', '=', login).executeTakeFirstOrThrow();
+  const roles = u.roles as string[];
+  const orgRoles = u.org_roles as string[];
+  return {
+    user: { id: u.id, login, name: u.name, orgId: u.org_id, roles },
+    org: { id: u.org_id, name: u.org_name, uscc: null, kind: 'organization', regionCode: u.region_code, roles: orgRoles },
+    roles: [...orgRoles, ...roles],
+    via: 'session',
+    apiKeyId: null,
+  };
+}
+
+async function datasetTables(): Promise<Set<string>> {
+  const r = await sql<{ name: string }>`SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = 'datasets'`.execute(env.k.db.kysely);
+  return new Set(r.rows.map((t) => t.name));
+}
+
+const loadEvents = (loadId: string) =>
+  env.k.db.kysely
+    .selectFrom('audit_events')
+    .select(['action', 'actor_user_id', 'object_type', 'object_id', 'details'])
+    .where('action', 'like', 'ingest.load_%')
+    .where(sql<boolean>`details->>'loadId' = ${loadId}`)
+    .execute();
+
+/** Every end of a load that did not commit: its status, its audit event, no staging table left. */
+async function expectEnded(loadId: string, status: 'refused' | 'failed') {
+  const l = await env.k.db.kysely.selectFrom('loads').selectAll().where('id', '=', loadId).executeTakeFirstOrThrow();
+  expect(l).toMatchObject({ status, version_no: null });
+  expect(l.message).toBeTruthy();
+  expect(l.finished_at).not.toBeNull();
+  const events = await loadEvents(loadId);
+  expect(events).toEqual([expect.objectContaining({ action: `ingest.load_${status}`, object_type: 'catalog_entry', object_id: l.entry_id })]);
+  expect(events[0]?.details).toMatchObject({ loadId, message: l.message, rowsTotal: l.rows_total, rowsRejected: l.rows_rejected });
+  expect((await datasetTables()).has(`l_${loadId.replace(/-/g, '')}`)).toBe(false);
+  return l;
 }
 
 beforeAll(async () => {
@@ -146,6 +190,25 @@ describe('a load', () => {
     expect(before).not.toHaveLength(95);
     const report = ok(await gat.get(`/api/v1/loads/${body.error.details.id}`), 200);
     expect(report.status).toBe('refused');
+    const ended = await expectEnded(body.error.details.id, 'refused');
+    expect(ended).toMatchObject({ rows_total: 100, rows_accepted: 94, rows_rejected: 6 });
+    expect(await env.k.db.kysely.selectFrom('load_errors').select('line').where('load_id', '=', body.error.details.id).execute()).toHaveLength(6);
+  });
+
+  it('refuses a file without data rows, and one with a bad header, each recorded with its audit event', async () => {
+    const before = await liveRows();
+    const empty = await upload(gat, `${HEADER}\n`);
+    expect(empty.statusCode, empty.body).toBe(422);
+    expect(empty.json().error.message).toBe('文件没有数据行');
+    await expectEnded(empty.json().error.details.id as string, 'refused');
+    const nothing = await upload(gat, '');
+    expect(nothing.statusCode, nothing.body).toBe(400);
+    await expectEnded(nothing.json().error.details.id as string, 'refused');
+    const missing = await upload(gat, `name\n居民1\n`);
+    expect(missing.statusCode, missing.body).toBe(400);
+    expect(missing.json().error).toMatchObject({ message: expect.stringContaining('id_number'), source: '000 第八条', details: { status: 'refused' } });
+    await expectEnded(missing.json().error.details.id as string, 'refused');
+    expect(await liveRows()).toEqual(before);
   });
 
   it('replaces the whole dataset, or upserts by the key', async () => {
@@ -187,19 +250,6 @@ describe('a load', () => {
 });
 
 describe('an interrupted load', () => {
-  async function authOf(login: string): Promise<AuthContext> {
-    const u = await env.k.db.kysely.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.name', 'users.org_id', 'users.roles', 'orgs.name as org_name', 'orgs.region_code', 'orgs.roles as org_roles']).where('login', '=', login).executeTakeFirstOrThrow();
-    const roles = u.roles as string[];
-    const orgRoles = u.org_roles as string[];
-    return {
-      user: { id: u.id, login, name: u.name, orgId: u.org_id, roles },
-      org: { id: u.org_id, name: u.org_name, uscc: null, kind: 'organization', regionCode: u.region_code, roles: orgRoles },
-      roles: [...orgRoles, ...roles],
-      via: 'session',
-      apiKeyId: null,
-    };
-  }
-
   it('leaves the previous version live and intact when the stream breaks midway', async () => {
     const before = await liveRows();
     const auth = await authOf('gat_clerk');
@@ -212,6 +262,7 @@ describe('an interrupted load', () => {
     expect(await liveRows()).toEqual(before);
     const failed = await env.k.db.kysely.selectFrom('loads').select(['status', 'id']).where('entry_id', '=', entryId).orderBy('started_at', 'desc').orderBy('finished_at', 'desc').execute();
     expect(failed.some((l) => l.status === 'failed')).toBe(true);
+    for (const l of failed.filter((x) => x.status === 'failed')) await expectEnded(l.id, 'failed');
   });
 
   it('leaves the previous version live when the load throws in the middle of writing', async () => {
@@ -228,6 +279,32 @@ describe('an interrupted load', () => {
     const tables = await env.k.db.kysely.selectFrom('pg_catalog.pg_tables' as never).select('tablename' as never).where('schemaname' as never, '=', 'datasets' as never).execute();
     const names = new Set((tables as Array<{ tablename: string }>).map((t) => t.tablename));
     for (const l of staging) expect(names.has(`l_${l.id.replace(/-/g, '')}`)).toBe(false);
+    for (const l of staging) await expectEnded(l.id, 'failed');
+  });
+});
+
+describe('a load whose commit fails', () => {
+  it('is recorded failed with its audit event, its table dropped, the live version intact', async () => {
+    const db = env.k.db.kysely;
+    const before = await liveRows();
+    // Fails at COMMIT itself, after every statement of the commit transaction has run.
+    await sql`CREATE FUNCTION test_fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'storage failure at commit'; END $$`.execute(db);
+    await sql`CREATE CONSTRAINT TRIGGER test_fail_commit AFTER INSERT ON dataset_versions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_fail_commit()`.execute(db);
+    let res: LightMyRequestResponse;
+    try {
+      res = await upload(gat, csv(people(8000, 20)));
+    } finally {
+      await sql`DROP TRIGGER test_fail_commit ON dataset_versions`.execute(db);
+      await sql`DROP FUNCTION test_fail_commit()`.execute(db);
+    }
+    expect(res.statusCode, res.body).toBe(500);
+    const err = res.json().error as { code: string; message: string; details: { id: string; status: string } };
+    expect(err).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('提交失败'), details: { status: 'failed' } });
+    expect(err.message).not.toContain('storage failure');
+    const l = await expectEnded(err.details.id, 'failed');
+    expect(l).toMatchObject({ rows_total: 20, rows_accepted: 20 });
+    expect(await db.selectFrom('dataset_versions').select('version_no').where('load_id', '=', err.details.id).execute()).toEqual([]);
+    expect(await liveRows()).toEqual(before);
   });
 });
 
@@ -251,6 +328,128 @@ describe('an aborted upload', () => {
   });
 });
 
+describe('an upsert after the catalog\'s data items changed', () => {
+  const F = (name: string, type: CatalogField['type'], extra: Partial<CatalogField> = {}): CatalogField => ({ name, label: name, type, ...extra });
+  const V1 = [F('code', 'string', { key: true, required: true }), F('name', 'string'), F('card', 'string'), F('size', 'integer')];
+
+  /** Publishes the next catalog version of `entry` with `fields` (the previous one superseded). */
+  async function publishFields(entry: string, fields: CatalogField[]): Promise<number> {
+    const db = env.k.db.kysely;
+    const e = await db.selectFrom('catalog_entries').select(['published_version', 'latest_version']).where('id', '=', entry).executeTakeFirstOrThrow();
+    const version = e.latest_version + 1;
+    const now = env.k.clock.now();
+    await db.updateTable('catalog_versions').set({ status: 'superseded' }).where('entry_id', '=', entry).where('status', '=', 'published').execute();
+    await db
+      .insertInto('catalog_versions')
+      .values({
+        id: randomUUID(),
+        entry_id: entry,
+        version,
+        status: 'published',
+        ...versionColumns({
+          name: '合并测试',
+          format: 'table',
+          fields,
+          shareAttr: 'conditional',
+          shareConditions: { scope: '政务部门履职', usage: '测试' },
+          openAttr: 'none',
+          notOpenReason: 'personal_info',
+          operationAttr: false,
+          provisionMethods: ['batch'],
+          updateFrequency: 'daily',
+          category: '人口',
+          grade: 'important',
+        }),
+        change_note: null,
+        update_case_id: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+        submitted_by: null,
+        submitted_at: now,
+        reviewed_at: now,
+        reviewed_by: null,
+        review_comment: null,
+        published_at: now,
+      })
+      .execute();
+    await db.updateTable('catalog_entries').set({ published_version: version, latest_version: version }).where('id', '=', entry).execute();
+    return version;
+  }
+
+  const sheet = (header: string[], rows: string[][]) => `${header.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
+
+  it('merges by the shared columns: a new field is empty in the old rows, a removed one is gone', async () => {
+    const id = await makePublishedEntry(env.k, '海南省公安厅', V1, '合并测试');
+    ok(await upload(gat, sheet(['code', 'name', 'card', 'size'], [['A', '甲', 'c1', '1'], ['B', '乙', 'c2', '2'], ['C', '丙', 'c3', '3']]), 'replace', id));
+    await publishFields(id, [F('code', 'string', { key: true, required: true }), F('name', 'string'), F('size', 'integer'), F('note', 'string')]);
+    const r = ok(await upload(gat, sheet(['code', 'name', 'size', 'note'], [['B', '乙二', '20', '改'], ['D', '丁', '4', '新']]), 'upsert', id));
+    expect(r).toMatchObject({ status: 'committed', mode: 'upsert' });
+    const rows = await liveRows(id);
+    const byCode = Object.fromEntries(rows.map((x) => [x.code, x]));
+    expect(Object.keys(byCode).sort()).toEqual(['A', 'B', 'C', 'D']);
+    expect(byCode.A).toEqual({ code: 'A', name: '甲', size: 1, note: null });
+    expect(byCode.B).toEqual({ code: 'B', name: '乙二', size: 20, note: '改' });
+    expect(byCode.D).toEqual({ code: 'D', name: '丁', size: 4, note: '新' });
+    const versions = ok(await gat.get(`/api/v1/catalog/entries/${id}/versions`), 200);
+    expect(versions.items[0]).toMatchObject({ live: true, rows: 4 });
+  });
+
+  it('refuses an upsert when the key fields changed (409, a full replace is needed), and takes the replace', async () => {
+    const id = await makePublishedEntry(env.k, '海南省公安厅', V1, '主键变更测试');
+    ok(await upload(gat, sheet(['code', 'name', 'card', 'size'], [['A', '甲', 'c1', '1'], ['B', '乙', 'c2', '2']]), 'replace', id));
+    const before = await liveRows(id);
+    await publishFields(id, [F('code', 'string', { key: true, required: true }), F('name', 'string', { key: true, required: true }), F('size', 'integer')]);
+    const loadsBefore = (await env.k.db.kysely.selectFrom('loads').select('id').where('entry_id', '=', id).execute()).length;
+    const res = await upload(gat, sheet(['code', 'name', 'size'], [['A', '甲', '9']]), 'upsert', id);
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'CONFLICT', source: '000 第八条', message: expect.stringMatching(/主键.*全量替换/) });
+    // Refused before a byte was read: no load recorded, the live version unchanged.
+    expect((await env.k.db.kysely.selectFrom('loads').select('id').where('entry_id', '=', id).execute()).length).toBe(loadsBefore);
+    expect(await liveRows(id)).toEqual(before);
+    const replaced = ok(await upload(gat, sheet(['code', 'name', 'size'], [['A', '甲', '9']]), 'replace', id));
+    expect(replaced.status).toBe('committed');
+    expect(await liveRows(id)).toEqual([{ code: 'A', name: '甲', size: 9 }]);
+    // The live version now follows the new catalog version: upserts merge again.
+    ok(await upload(gat, sheet(['code', 'name', 'size'], [['B', '乙', '2']]), 'upsert', id));
+    expect(await liveRows(id)).toHaveLength(2);
+  });
+
+  it('refuses an upsert when a shared field changed its type, and merges when only a non-key field was added', async () => {
+    const id = await makePublishedEntry(env.k, '海南省公安厅', V1, '类型变更测试');
+    ok(await upload(gat, sheet(['code', 'name', 'card', 'size'], [['A', '甲', 'c1', '1']]), 'replace', id));
+    await publishFields(id, [F('code', 'string', { key: true, required: true }), F('name', 'string'), F('card', 'string'), F('size', 'string')]);
+    const res = await upload(gat, sheet(['code', 'size'], [['B', '大']]), 'upsert', id);
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.message).toContain('size');
+    await publishFields(id, [...V1, F('extra', 'boolean')]);
+    ok(await upload(gat, sheet(['code', 'extra'], [['B', 'true']]), 'upsert', id));
+    expect((await liveRows(id)).find((x) => x.code === 'A')).toEqual({ code: 'A', name: '甲', card: 'c1', size: 1, extra: null });
+  });
+
+  it('refuses at commit, as a recorded refusal, when the catalog changed the key while the file was read', async () => {
+    const id = await makePublishedEntry(env.k, '海南省公安厅', V1, '读取中变更测试');
+    ok(await upload(gat, sheet(['code', 'name', 'card', 'size'], [['A', '甲', 'c1', '1']]), 'replace', id));
+    const auth = await authOf('gat_clerk');
+    // The live version is replaced under a new key by another load while this upsert reads.
+    let switched = false;
+    const body = Readable.from([sheet(['code', 'name', 'card', 'size'], [['B', '乙', 'c2', '2'], ['C', '丙', 'c3', '3']])]);
+    const err = await ingest
+      .receiveLoad(env.k, auth, id, { mode: 'upsert', format: 'csv', body, afterBody: async () => {
+        if (switched) return;
+        switched = true;
+        await publishFields(id, [F('code', 'string', { key: true, required: true }), F('name', 'string', { key: true, required: true })]);
+        ok(await upload(gat, sheet(['code', 'name'], [['Z', '末']]), 'replace', id));
+        await publishFields(id, V1);
+      } })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT', source: '000 第八条' });
+    const refused = (err as { details?: { id?: string } }).details?.id ?? '';
+    await expectEnded(refused, 'refused');
+    expect(await liveRows(id)).toEqual([{ code: 'Z', name: '末' }]);
+  });
+});
+
 describe('who may load', () => {
   it('refuses another org (403) and an entry not published (422)', async () => {
     const res = await upload(scj, csv(people(0, 2)));
@@ -271,7 +470,7 @@ describe('the API document', () => {
   it('lists the ingest routes, GET only on the versions path the catalog also POSTs to', async () => {
     const res = await env.app.inject({ method: 'GET', url: '/api/openapi.json' });
     const doc = res.json() as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(doc.paths['/api/v1/catalog/entries/{id}/loads'] ?? {})).toEqual(['post']);
+    expect(Object.keys(doc.paths['/api/v1/catalog/entries/{id}/loads'] ?? {})).toContain('post');
     expect(Object.keys(doc.paths['/api/v1/catalog/entries/{id}/versions'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(doc.paths['/api/v1/loads/{id}']?.get).toBeDefined();
     expect(doc.paths['/api/v1/catalog/entries/{id}/versions/{n}/rows']?.get).toBeDefined();

@@ -1,14 +1,14 @@
 /**
  * Readers of a load's body by format: each maps the file's columns to the entry's fields and hands
  * every row to `take` (which validates it and returns its COPY line, or null when rejected),
- * writing the accepted lines to the staging table's COPY in batches.
+ * writing the accepted lines to the staging table's COPY in batches, one write per chunk of input.
  */
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../kernel/errors.js';
 import type { CatalogField } from '../catalog/tables.js';
 import type { CopyWriter } from './copy.js';
-import { CsvError, readCsvBatches } from './csv.js';
+import { CsvError, readCsvRecords, type CsvSink } from './csv.js';
 import type { RawValue } from './validators.js';
 
 export const ART_AGGREGATE = '000 第八条';
@@ -29,23 +29,29 @@ export function columnMap(header: readonly string[], fields: readonly CatalogFie
 export async function readCsv(body: Readable, fields: readonly CatalogField[], take: Take, writer: CopyWriter): Promise<void> {
   let map: number[] | null = null;
   const raw: RawValue[] = new Array<RawValue>(fields.length);
+  let out = '';
+  // One record: the header gives the column map, every other record is mapped to the fields
+  // (a missing column reads as empty) and taken; accepted lines are gathered for the next write.
+  const onRecord: CsvSink = (line, values, count) => {
+    if (map === null) {
+      map = columnMap(values.slice(0, count), fields);
+      return;
+    }
+    for (let i = 0; i < map.length; i++) {
+      const c = map[i] as number;
+      raw[i] = c >= 0 && c < count ? values[c] : null;
+    }
+    const copy = take(line, raw);
+    if (copy !== null) out += copy;
+  };
+  const flush = () => {
+    if (out === '') return;
+    const lines = out;
+    out = '';
+    return writer.write(lines);
+  };
   try {
-    await readCsvBatches(body, async (records) => {
-      let out = '';
-      for (const rec of records) {
-        if (!map) {
-          map = columnMap(rec.fields, fields);
-          continue;
-        }
-        for (let i = 0; i < map.length; i++) {
-          const c = map[i] as number;
-          raw[i] = c < 0 ? null : rec.fields[c];
-        }
-        const line = take(rec.line, raw);
-        if (line !== null) out += line;
-      }
-      if (out) await writer.write(out);
-    });
+    await readCsvRecords(body, onRecord, flush);
   } catch (err) {
     if (err instanceof CsvError) throw new AppError('VALIDATION', `CSV 格式错误，${err.message}`, { source: ART_AGGREGATE });
     throw err;

@@ -29,11 +29,13 @@ export async function indexKeys(db: Executor, name: string, keys: readonly strin
 /**
  * Upsert: copies into `target` the rows of `previous` whose key is not among the rows just loaded,
  * so `target` = previous live version with the loaded rows replacing those of the same key.
+ * `columns` are the columns both tables have (the previous version may have been built from an
+ * older catalog version): the others stay null in the copied rows.
  */
-export async function mergePrevious(trx: Trx, target: string, previous: string, fields: readonly CatalogField[], keys: readonly string[]): Promise<void> {
-  const cols = fields.map((f) => quoteIdent(f.name)).join(', ');
+export async function mergePrevious(trx: Trx, target: string, previous: string, columns: readonly string[], keys: readonly string[]): Promise<void> {
+  const cols = columns.map(quoteIdent).join(', ');
   const match = keys.map((k) => `n.${quoteIdent(k)} = p.${quoteIdent(k)}`).join(' AND ');
-  await sql`INSERT INTO ${table(target)} (${sql.raw(cols)}) SELECT ${sql.raw(fields.map((f) => `p.${quoteIdent(f.name)}`).join(', '))} FROM ${table(previous)} p WHERE NOT EXISTS (SELECT 1 FROM ${table(target)} n WHERE ${sql.raw(match)})`.execute(trx);
+  await sql`INSERT INTO ${table(target)} (${sql.raw(cols)}) SELECT ${sql.raw(columns.map((c) => `p.${quoteIdent(c)}`).join(', '))} FROM ${table(previous)} p WHERE NOT EXISTS (SELECT 1 FROM ${table(target)} n WHERE ${sql.raw(match)})`.execute(trx);
 }
 
 export async function countRows(db: Executor, name: string): Promise<number> {
@@ -56,6 +58,51 @@ export async function updateLoad(db: Executor, id: string, set: Updateable<Loads
 
 export function findLoad(db: Executor, id: string) {
   return db.selectFrom('loads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The load row, locked until the transaction ends: whoever ends a load (commit, refusal, sweep) holds it. */
+export function lockLoad(trx: Trx, id: string) {
+  return trx.selectFrom('loads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Heartbeat of a load in progress. */
+export async function touchLoad(db: Executor, id: string, at: Date): Promise<void> {
+  await db.updateTable('loads').set({ seen_at: at }).where('id', '=', id).where('status', '=', 'validating').execute();
+}
+
+/**
+ * Loads still 'validating' with no sign of life since `before`, locked; a load whose row another
+ * transaction holds (being committed or ended right now) is skipped.
+ */
+export function lockStaleLoads(trx: Trx, before: Date) {
+  return trx
+    .selectFrom('loads')
+    .selectAll()
+    .where('status', '=', 'validating')
+    .where((eb) => eb(eb.fn.coalesce('seen_at', 'started_at'), '<', before))
+    .orderBy('started_at')
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/** Name of the table a load writes into: `l_<load id without dashes>` in schema `datasets`. */
+export const loadTableName = (loadId: string) => `l_${loadId.replace(/-/g, '')}`;
+
+/**
+ * Tables `datasets.l_*` that belong to no kept dataset version and to no load in progress. One
+ * statement, so the catalog of tables, the versions and the loads are read from one snapshot: a
+ * load commits its status and its version row together, and creates its table with its row.
+ */
+export async function orphanTables(db: Executor): Promise<string[]> {
+  const r = await sql<{ name: string }>`
+    SELECT c.relname AS name
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+     WHERE s.nspname = 'datasets' AND c.relkind = 'r' AND c.relname ~ '^l_[0-9a-f]{32}$'
+       AND NOT EXISTS (SELECT 1 FROM dataset_versions v WHERE v.table_name = c.relname AND v.dropped_at IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM loads l WHERE l.status = 'validating' AND 'l_' || replace(l.id::text, '-', '') = c.relname)
+     ORDER BY c.relname`.execute(db);
+  return r.rows.map((row) => row.name);
 }
 
 export async function insertErrors(db: Executor, rows: Insertable<LoadErrorsTable>[]): Promise<void> {

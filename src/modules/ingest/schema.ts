@@ -12,13 +12,19 @@ export const LoadQuery = Type.Object({
 });
 export type LoadQuery = Static<typeof LoadQuery>;
 
+/**
+ * The body of a load: read as a stream by its content type (text/csv, application/x-ndjson, XLSX,
+ * multipart/form-data), never parsed whole, so the schema only documents it.
+ */
+export const LoadBody = Type.Unknown({ description: 'CSV / NDJSON / XLSX 文件本身，或含一个文件字段（及可选 mode 字段）的表单' });
+
 export const RowsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   offset: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
 export const LoadErrorSchema = Type.Object({
-  line: Type.Integer({ description: '文件中的行号（表头为第 1 行）' }),
+  line: Type.Integer({ description: '文件中的行号（CSV、NDJSON 为物理行号，表头为第 1 行；XLSX 为工作表行号）' }),
   field: Type.String(),
   value: Type.Union([Type.String(), Type.Null()], { description: '出错的值；个人信息已脱敏' }),
   reason: Type.String(),
@@ -29,10 +35,12 @@ export const LoadReportSchema = Type.Object({
   entryId: Uuid,
   status: Type.Union([Type.Literal('received'), Type.Literal('validating'), Type.Literal('committed'), Type.Literal('refused'), Type.Literal('failed')]),
   mode: Type.Union([Type.Literal('replace'), Type.Literal('upsert')]),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson'), Type.Literal('xlsx')]),
   rowsTotal: Type.Integer(),
   rowsAccepted: Type.Integer(),
   rowsRejected: Type.Integer(),
   errorRate: Type.Number(),
+  errorThreshold: Type.Number({ description: '拒收阈值：错误率超过它的批次整批拒收（平台设置 INGEST_ERROR_THRESHOLD）' }),
   versionNo: Type.Union([Type.Integer(), Type.Null()]),
   message: Type.Union([Type.String(), Type.Null()]),
   startedAt: Type.String(),

@@ -1,10 +1,10 @@
-/** Kysely table types of the ingest module (migrations/0006). Dataset tables themselves are dynamic. */
+/** Kysely table types of the ingest module (migrations/0006, 0008). Dataset tables themselves are dynamic. */
 import type { ColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type LoadMode = 'replace' | 'upsert';
-export type LoadFormat = 'csv' | 'ndjson';
+export type LoadFormat = 'csv' | 'ndjson' | 'xlsx';
 export type LoadStatus = 'received' | 'validating' | 'committed' | 'refused' | 'failed';
 
 export interface LoadsTable {
@@ -24,6 +24,8 @@ export interface LoadsTable {
   by_org_id: string;
   started_at: Timestamp;
   finished_at: Timestamp | null;
+  /** Last heartbeat of a load in progress (null until the first one). */
+  seen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface LoadErrorsTable {

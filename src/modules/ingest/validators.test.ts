@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogField } from '../catalog/tables.js';
 import { synthBankCard, synthIdNumber, synthUscc } from './synth.js';
-import { checkPii, checkType, csvLine, luhnOk, maskValue, rowValidator } from './validators.js';
+import { checkPii, checkType, copyLine, csvLine, luhnOk, maskValue, rowValidator } from './validators.js';
 
 const ctx = { regions: new Set(['460000', '460100', '460105']) };
 const ID = synthIdNumber('460105', '19900307', 123);
@@ -124,8 +124,56 @@ describe('rowValidator', () => {
   });
 });
 
-describe('csvLine', () => {
-  it('writes NULL as an unquoted empty value and quotes what needs it', () => {
-    expect(csvLine(['a', null, 'b,c', 'say "hi"', 'x\ny'])).toBe('a,,"b,c","say ""hi""","x\ny"\n');
+describe('copyLine', () => {
+  it('writes COPY text: tabs between values, NULL as \\N, an empty string as nothing', () => {
+    expect(copyLine(['a', null, '', 'b,c', 'say "hi"'])).toBe('a\t\\N\t\tb,c\tsay "hi"\n');
+  });
+  it('escapes backslash, tab, line feed and carriage return, so no value ends a row or the data', () => {
+    expect(copyLine(['x\ny', 'a\tb', 'c\r\nd', 'C:\\dir', '\\.', '\\N'])).toBe('x\\ny\ta\\tb\tc\\r\\nd\tC:\\\\dir\t\\\\.\t\\\\N\n');
+  });
+  it('is the line the load call site writes', () => {
+    expect(csvLine).toBe(copyLine);
+  });
+});
+
+describe('rowValidator fast checks', () => {
+  // The row validator decides the common good value without the regexes of checkType/checkPii;
+  // on every value it must give exactly what they give (value, or reason and masked value).
+  const reference = (f: CatalogField, v: string) => {
+    const t = v.trim();
+    if (t === '') return f.required || f.key ? { ok: false, errors: [{ field: f.name, value: null, reason: '必填项为空' }] } : { ok: true, values: [null] };
+    let r = f.type === 'string' ? ({ ok: true, value: t } as const) : checkType(f.type, t);
+    if (r.ok && f.piiKind && r.value !== null) r = checkPii(f.piiKind, r.value, ctx);
+    return r.ok ? { ok: true, values: [r.value] } : { ok: false, errors: [{ field: f.name, value: f.piiKind ? maskValue(t) : t, reason: r.reason }] };
+  };
+  const mutations = (v: string) => {
+    const out = [v, v.toLowerCase(), ` ${v} `, v.slice(1), v.slice(0, -1), `${v}0`, `${v}Z`];
+    for (let i = 0; i < v.length; i++) for (const c of ['0', '1', '5', '9', 'X', 'x', 'A', 'I', 'O', '-', ':', ' ', '+', '.', '公']) out.push(v.slice(0, i) + c + v.slice(i + 1));
+    return out;
+  };
+  const x = (() => {
+    for (let s = 0; s < 1000; s++) {
+      const id = synthIdNumber('460105', '19850101', s);
+      if (id.endsWith('X')) return id;
+    }
+    return ID;
+  })();
+  const cases: Array<[CatalogField, string[]]> = [
+    [{ name: 'id', label: '', type: 'string', piiKind: 'id_number' }, [ID, x, synthIdNumber('460105', '20000229', 3), synthIdNumber('460105', '18991231', 3)]],
+    [{ name: 'uscc', label: '', type: 'string', piiKind: 'uscc' }, [USCC, synthUscc('460105', 7)]],
+    [{ name: 'mobile', label: '', type: 'string', piiKind: 'mobile' }, ['13912345678', '19912345678']],
+    [{ name: 'card', label: '', type: 'string', piiKind: 'bank_card' }, [synthBankCard(77), '4111111111111111']],
+    [{ name: 'region', label: '', type: 'string', piiKind: 'region_code', required: true }, ['460105', '460000']],
+    [{ name: 'mobile_int', label: '', type: 'integer', piiKind: 'mobile' }, ['13912345678']],
+    [{ name: 'n', label: '', type: 'integer' }, ['42', '-7', '+7', '123456789012345678']],
+    [{ name: 'x', label: '', type: 'number' }, ['3.14', '-2', '7.', '.5', '1e3', '3000.55']],
+    [{ name: 'b', label: '', type: 'boolean' }, ['true', 'FALSE', 'True', 'Y', 'no', '是', '否', '1', '0']],
+    [{ name: 'd', label: '', type: 'date' }, ['2024-02-29', '2023-02-28', '1900-12-31']],
+    [{ name: 'ts', label: '', type: 'datetime' }, ['2026-09-18T10:00:00+08:00', '2026-09-18 10:00:00', '2026-09-18T02:00:00Z', '2026-09-18T10:00', '2026-09-18T10:00:00.123-0530']],
+    [{ name: 's', label: '', type: 'string', piiKind: 'name' }, ['张三', 'a\tb']],
+  ];
+  it.each(cases.map(([f, vs]) => [f.name, f, vs] as const))('%s: same result as checkType/checkPii on good and corrupted values', (_name, f, values) => {
+    const v = rowValidator([f], ctx);
+    for (const good of values) for (const value of mutations(good)) expect(v([value]), JSON.stringify(value)).toEqual(reference(f, value));
   });
 });

@@ -194,9 +194,14 @@ export interface Duty {
   dueAt: string | null;
   status: DutyStatus;
   overdue: boolean;
+  /** How the period is counted: working days, or calendar days (e.g. 000 第十条 "一日内"). */
+  dayKind?: 'working' | 'calendar';
   /** Working days left; 0 = due today. */
   remainingWorkingDays: number | null;
   overdueWorkingDays: number | null;
+  /** Calendar days left (0 = due today) or overdue, for a period counted in calendar days. */
+  remainingCalendarDays?: number | null;
+  overdueCalendarDays?: number | null;
   extensionCount: number;
 }
 

@@ -2,6 +2,10 @@
 import type { MessageKey } from './zh-CN';
 import { catalogEnUS } from './catalog.en-US';
 import { qualityEnUS } from './quality.en-US';
+import { pullEnUS } from './pull.en-US';
+import { collectionsEnUS } from './collections.en-US';
+import { reflowEnUS } from './reflow.en-US';
+import { ingestEnUS } from './ingest.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -154,6 +158,8 @@ export const enUS: Record<MessageKey, string> = {
   'duty.col.startedAt': 'Started',
   'duty.col.source': 'Basis',
   'duty.remainingDays': '{n} working day(s) left',
+  'duty.remainingCalendarDays': '{n} day(s) left',
+  'duty.overdueCalendarDays': 'Overdue by {n} day(s)',
   'duty.dueToday': 'Due today',
   'duty.overdueDays': 'Overdue by {n} working day(s)',
   'duty.overdue': 'Overdue',
@@ -423,4 +429,8 @@ export const enUS: Record<MessageKey, string> = {
 
   ...catalogEnUS,
   ...qualityEnUS,
+  ...pullEnUS,
+  ...collectionsEnUS,
+  ...reflowEnUS,
+  ...ingestEnUS,
 };

@@ -1,6 +1,10 @@
 /** 简体中文 — the reference dictionary; every other language must provide the same keys. */
 import { catalogZhCN } from './catalog.zh-CN';
 import { qualityZhCN } from './quality.zh-CN';
+import { pullZhCN } from './pull.zh-CN';
+import { collectionsZhCN } from './collections.zh-CN';
+import { reflowZhCN } from './reflow.zh-CN';
+import { ingestZhCN } from './ingest.zh-CN';
 
 export const zhCN = {
   // 平台与框架
@@ -160,6 +164,8 @@ export const zhCN = {
   'duty.col.startedAt': '起算日',
   'duty.col.source': '依据',
   'duty.remainingDays': '剩余 {n} 个工作日',
+  'duty.remainingCalendarDays': '剩余 {n} 天',
+  'duty.overdueCalendarDays': '已逾期 {n} 天',
   'duty.dueToday': '今日到期',
   'duty.overdueDays': '已逾期 {n} 个工作日',
   'duty.overdue': '已逾期',
@@ -435,6 +441,10 @@ export const zhCN = {
 
   ...catalogZhCN,
   ...qualityZhCN,
+  ...pullZhCN,
+  ...collectionsZhCN,
+  ...reflowZhCN,
+  ...ingestZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, App, Button, Card, Flex, Popconfirm, Result, Space, Spin, Tabs, Typography } from 'antd';
-import { CheckOutlined, EditOutlined, ExceptionOutlined, FileAddOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloudUploadOutlined, EditOutlined, ExceptionOutlined, FileAddOutlined, IssuesCloseOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined } from '@ant-design/icons';
 import { api } from '../../../api/client';
 import type { CatalogEntryDetail, CatalogUpdateCase, Me } from '../../../api/types';
 import { useMe } from '../../../auth/AuthContext';
@@ -21,6 +21,8 @@ import { LifecycleSteps, ReviewTimeline } from './Lifecycle';
 import { VersionHistory } from './VersionHistory';
 import { UpdateCases } from './UpdateCases';
 import { ChangeModal, ExtendModal, NewVersionModal, ReviewModal } from './ActionModals';
+import { publishedFields } from '../../ingest/access';
+import { ReportErrorModal } from '../../ingest/ReportErrorModal';
 
 type Dialog = { kind: 'approve' | 'return' | 'newVersion' | 'change' } | { kind: 'extend'; case: CatalogUpdateCase } | null;
 
@@ -44,6 +46,10 @@ function allowedActions(me: Me, e: CatalogEntryDetail) {
       e.operationAttr &&
       e.grade !== 'core' &&
       ((provider && (me.user.roles.includes('data_officer') || me.user.roles.includes('org_admin'))) || operationRoles),
+    /** The provider's page of the entry's data (000 第八条). */
+    data: provider && hasPublished,
+    /** A data user of another org reports a wrong record (000 第四十二条). */
+    reportError: !provider && hasPublished,
   };
 }
 
@@ -81,7 +87,9 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [reporting, setReporting] = useState(false);
   const can = allowedActions(me, entry);
+  const dataFields = publishedFields(entry);
   const missingAssessments = ASSESSMENTS.filter((a) => {
     const v = (entry.assessments as Record<string, { conclusion?: string; done?: boolean } | undefined>)[a];
     return !v || v.done === false || !v.conclusion?.trim();
@@ -114,6 +122,16 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
 
   const actions = (
     <>
+      {can.data && (
+        <Button icon={<CloudUploadOutlined />} onClick={() => navigate(`${path}/data`)} data-testid="entry-data">
+          {t('ingest.entry.data')}
+        </Button>
+      )}
+      {can.reportError && dataFields && (
+        <Button icon={<IssuesCloseOutlined />} onClick={() => setReporting(true)} data-testid="entry-report-error">
+          {t('ingest.entry.reportError')}
+        </Button>
+      )}
       {can.edit && (
         <Button icon={<EditOutlined />} onClick={() => navigate(`${path}/edit`)} data-testid="entry-edit">
           {t('common.edit')}
@@ -237,6 +255,7 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
         <Tabs items={tabs} data-testid="entry-tabs" />
       </Card>
 
+      {dataFields && <ReportErrorModal entryId={entry.id} fields={dataFields} open={reporting} onClose={() => setReporting(false)} />}
       <ReviewModal
         open={dialog?.kind === 'approve' || dialog?.kind === 'return'}
         decision={dialog?.kind === 'return' ? 'return' : 'approve'}
