@@ -20,68 +20,24 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { chooseDatabases, fmt, machineFacts, parseCommandLine, positiveInt, printMachine } from '../common.js';
 import { BENCH_HEADER, benchRow } from './shape.js';
 
-type DbChoice = 'pglite' | 'postgres' | 'both';
-interface Options {
-  rows: number;
-  db: DbChoice;
-  url: string;
-  /** Directory for a CPU profile of the server process during the load, or null. */
-  cpuProf: string | null;
-}
+const USAGE = 'usage: npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…] [--cpu-prof DIR]';
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { rows: 1_000_000, db: 'postgres', url: process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test', cpuProf: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const val = () => inline ?? argv[++i] ?? '';
-    switch (flag) {
-      case '--rows': {
-        const n = Number(val().replace(/[_,]/g, ''));
-        if (!Number.isInteger(n) || n < 1) throw new Error('--rows needs a positive whole number');
-        o.rows = n;
-        break;
-      }
-      case '--db': {
-        const v = val();
-        if (v !== 'pglite' && v !== 'postgres' && v !== 'both') throw new Error(`--db must be pglite, postgres or both, got "${v}"`);
-        o.db = v;
-        break;
-      }
-      case '--url':
-        o.url = val();
-        break;
-      case '--cpu-prof':
-        o.cpuProf = path.resolve(val());
-        break;
-      case '--help':
-        console.log('usage: npm run bench:ingest -- [--rows N] [--db pglite|postgres|both] [--url postgres://…] [--cpu-prof DIR]');
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${a}`);
-    }
-  }
-  return o;
+function options(argv: string[]) {
+  const { common, values } = parseCommandLine(argv, { rows: { type: 'string' }, 'cpu-prof': { type: 'string' } }, USAGE);
+  return {
+    ...common,
+    // PostgreSQL alone unless asked: the target is PostgreSQL's.
+    db: argv.some((a) => a === '--db' || a.startsWith('--db=')) ? common.db : ('postgres' as const),
+    rows: positiveInt('rows', values.rows, 1_000_000),
+    /** Directory for a CPU profile of the server process during the load, or null. */
+    cpuProf: typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : null,
+  };
 }
+type Options = ReturnType<typeof options>;
 
-/** Null when PostgreSQL at `url` answers, else why not. */
-async function reachable(url: string): Promise<string | null> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (err) {
-    await c.end().catch(() => undefined);
-    return (err as Error).message;
-  }
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (b: number) => Math.round(b / 1024 / 1024);
 
 async function generate(file: string, rows: number): Promise<number> {
@@ -226,19 +182,15 @@ async function runOne(kind: 'pglite' | 'postgres', o: Options, file: string): Pr
 }
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
-  const kinds: Array<'pglite' | 'postgres'> = o.db === 'both' ? ['pglite', 'postgres'] : [o.db];
-  if (kinds.includes('postgres')) {
-    const why = await reachable(o.url);
-    if (why) {
-      console.error(`${why} — PostgreSQL skipped`);
-      kinds.splice(kinds.indexOf('postgres'), 1);
-      if (kinds.length === 0) kinds.push('pglite');
-    }
-  }
-  const cpus = os.cpus();
-  console.log(`Gongshu ingest benchmark — node ${process.version}, ${cpus[0]?.model.trim() ?? '?'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
-  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const o = options(process.argv.slice(2));
+  const chosen = await chooseDatabases(o).catch((err: Error) => {
+    // PostgreSQL alone was asked for (the default) and cannot be reached: measure PGlite instead, saying so.
+    console.error(`${err.message} — PostgreSQL skipped`);
+    return { kinds: ['pglite' as const], skipped: { postgres: err.message } };
+  });
+  const kinds = chosen.kinds.length > 0 ? chosen.kinds : ['pglite' as const];
+  const machine = machineFacts();
+  printMachine('Gongshu ingest benchmark', machine);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongshu-ingest-')), 'bench.csv');
   const g0 = performance.now();
   const bytes = await generate(file, o.rows);
@@ -265,7 +217,7 @@ async function main(): Promise<void> {
       `${r.db.padEnd(22)} ${s(r.raw_copy_s).padStart(9)} / ${s(r.raw_db_cpu_s).padEnd(9)}   ${s(r.api_s).padStart(9)} = ${s(r.api_stream_s)} + ${s(r.api_commit_s)}   ${s(r.api_node_cpu_s).padStart(9)} / ${s(r.api_db_cpu_s)}`,
     );
   }
-  console.log(`BENCH_JSON ${JSON.stringify({ bench: 'ingest', rows: o.rows, columns: 12, file_mb: mb(bytes), results })}`);
+  console.log(`BENCH_JSON ${JSON.stringify({ bench: 'ingest', machine, rows: o.rows, columns: 12, file_mb: mb(bytes), skipped: chosen.skipped, results })}`);
 }
 
 main().catch((err: unknown) => {

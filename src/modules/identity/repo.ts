@@ -56,6 +56,30 @@ export function findUser(db: Executor, id: string) {
     .executeTakeFirst();
 }
 
+/**
+ * A user with their org, in the shape `authFromRow` builds an auth context from (and `disabled`):
+ * for work done on a user's behalf outside a request (a scheduled pull, the demo seed).
+ */
+export function findAuthRow(db: Executor, by: { userId: string } | { login: string }) {
+  const q = db
+    .selectFrom('users as u')
+    .innerJoin('orgs as o', 'o.id', 'u.org_id')
+    .select([
+      'u.id as user_id',
+      'u.login',
+      'u.name as user_name',
+      'u.roles as user_roles',
+      'u.disabled',
+      'o.id as org_id',
+      'o.name as org_name',
+      'o.uscc',
+      'o.kind',
+      'o.region_code',
+      'o.roles as org_roles',
+    ]);
+  return ('userId' in by ? q.where('u.id', '=', by.userId) : q.where(sql`lower(u.login)`, '=', by.login.toLowerCase())).executeTakeFirst();
+}
+
 export function findUserByLogin(db: Executor, login: string) {
   return db.selectFrom('users').selectAll().where(sql`lower(login)`, '=', login.toLowerCase()).executeTakeFirst();
 }

@@ -15,6 +15,8 @@ import { sql } from 'kysely';
 import type { AuthContext } from '../../kernel/auth.js';
 import { beijingIso } from '../../kernel/clock.js';
 import { SYSTEM_ACTOR, type Kernel } from '../../kernel/context.js';
+import * as identityRepo from '../identity/repo.js';
+import { authFromRow } from '../identity/views.js';
 import { registerReference } from '../quality/scores.service.js';
 import { receiveLoad, type LoadReport } from './service.js';
 import { synthIdNumber, synthUscc } from './synth.js';
@@ -450,8 +452,7 @@ async function entryAndLoader(k: Kernel, name: string): Promise<{ entryId: strin
   const e = await db
     .selectFrom('catalog_entries as e')
     .innerJoin('catalog_versions as v', (j) => j.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.published_version'))
-    .innerJoin('orgs as o', 'o.id', 'e.provider_org_id')
-    .select(['e.id', 'o.id as org_id', 'o.name as org_name', 'o.uscc', 'o.kind', 'o.region_code', 'o.roles as org_roles'])
+    .select(['e.id', 'e.provider_org_id as org_id'])
     .where('v.name', '=', name)
     .orderBy('e.created_at')
     .executeTakeFirst();
@@ -460,17 +461,8 @@ async function entryAndLoader(k: Kernel, name: string): Promise<{ entryId: strin
   const rank = (roles: string[]) => (roles.includes('clerk') ? 0 : roles.includes('data_officer') ? 1 : roles.includes('org_admin') ? 2 : 9);
   const u = users.filter((x) => rank(x.roles) < 9).sort((a, b) => rank(a.roles) - rank(b.roles))[0];
   if (!u) return null;
-  const orgRoles: string[] = e.org_roles;
-  return {
-    entryId: e.id,
-    auth: {
-      user: { id: u.id, login: u.login, name: u.name, orgId: e.org_id, roles: u.roles },
-      org: { id: e.org_id, name: e.org_name, uscc: e.uscc, kind: e.kind, regionCode: e.region_code.trim(), roles: orgRoles },
-      roles: [...orgRoles, ...u.roles],
-      via: 'session',
-      apiKeyId: null,
-    },
-  };
+  const row = await identityRepo.findAuthRow(db, { userId: u.id });
+  return row ? { entryId: e.id, auth: authFromRow(row, 'session', null) } : null;
 }
 
 /**

@@ -1,6 +1,10 @@
 /** Test factories of the ingest module: a published catalog entry with the fields a test needs. */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AuthContext } from '../../kernel/auth.js';
 import type { Kernel } from '../../kernel/context.js';
+import * as identityRepo from '../identity/repo.js';
+import { authFromRow } from '../identity/views.js';
 import { versionColumns } from '../catalog/repo.js';
 import type { CatalogField } from '../catalog/tables.js';
 
@@ -19,23 +23,15 @@ export const PEOPLE_FIELDS: CatalogField[] = [
   { name: 'updated_at', label: '更新时间', type: 'datetime' },
 ];
 
-/** Inserts a published entry (version 1) of the org whose name is given; returns its id. */
-export async function makePublishedEntry(k: Kernel, orgName: string, fields: CatalogField[] = PEOPLE_FIELDS, name = '测试人口数据'): Promise<string> {
-  const db = k.db.kysely;
-  const org = await db.selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', orgName).executeTakeFirstOrThrow();
-  const seq = 900 + Math.floor(Math.random() * 99_000);
-  const id = randomUUID();
+/** Inserts the published catalog version `version` of an entry with these fields. */
+async function insertPublishedVersion(k: Kernel, entryId: string, version: number, fields: CatalogField[], name: string): Promise<void> {
   const now = k.clock.now();
-  await db
-    .insertInto('catalog_entries')
-    .values({ id, code: `${org.region_code}-${org.uscc ?? ''}-T${seq}`, provider_org_id: org.id, region_code: org.region_code, seq, published_version: 1, latest_version: 1, created_at: now, updated_at: now })
-    .execute();
-  await db
+  await k.db.kysely
     .insertInto('catalog_versions')
     .values({
       id: randomUUID(),
-      entry_id: id,
-      version: 1,
+      entry_id: entryId,
+      version,
       status: 'published',
       ...versionColumns({
         name,
@@ -64,5 +60,44 @@ export async function makePublishedEntry(k: Kernel, orgName: string, fields: Cat
       published_at: now,
     })
     .execute();
+}
+
+/** Inserts a published entry (version 1) of the org whose name is given; returns its id. */
+export async function makePublishedEntry(k: Kernel, orgName: string, fields: CatalogField[] = PEOPLE_FIELDS, name = '测试人口数据'): Promise<string> {
+  const db = k.db.kysely;
+  const org = await db.selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', orgName).executeTakeFirstOrThrow();
+  const seq = 900 + Math.floor(Math.random() * 99_000);
+  const id = randomUUID();
+  const now = k.clock.now();
+  await db
+    .insertInto('catalog_entries')
+    .values({ id, code: `${org.region_code}-${org.uscc ?? ''}-T${seq}`, provider_org_id: org.id, region_code: org.region_code, seq, published_version: 1, latest_version: 1, created_at: now, updated_at: now })
+    .execute();
+  await insertPublishedVersion(k, id, 1, fields, name);
   return id;
 }
+
+/** Publishes the next catalog version of an entry with `fields` (the previous one superseded); returns its number. */
+export async function publishNextVersion(k: Kernel, entryId: string, fields: CatalogField[], name = '测试人口数据'): Promise<number> {
+  const db = k.db.kysely;
+  const e = await db.selectFrom('catalog_entries').select('latest_version').where('id', '=', entryId).executeTakeFirstOrThrow();
+  const version = e.latest_version + 1;
+  await db.updateTable('catalog_versions').set({ status: 'superseded' }).where('entry_id', '=', entryId).where('status', '=', 'published').execute();
+  await insertPublishedVersion(k, entryId, version, fields, name);
+  await db.updateTable('catalog_entries').set({ published_version: version, latest_version: version }).where('id', '=', entryId).execute();
+  return version;
+}
+
+/** The auth context of a demo user as a session carries it, for calling services with their test hooks. */
+export async function authOf(k: Kernel, login: string): Promise<AuthContext> {
+  const row = await identityRepo.findAuthRow(k.db.kysely, { login });
+  if (!row) throw new Error(`no user ${login}`);
+  return authFromRow(row, 'session', null);
+}
+
+/** The tables now in schema `datasets`. */
+export async function datasetTables(k: Kernel): Promise<Set<string>> {
+  const r = await sql<{ name: string }>`SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = 'datasets'`.execute(k.db.kysely);
+  return new Set(r.rows.map((t) => t.name));
+}
+

@@ -23,6 +23,8 @@ export interface CommittedLoad {
   tableName: string;
   fields: CatalogField[];
   keyFields: string[];
+  /** The key index is unique: every key occurs once (so uniqueness need not be counted). */
+  keysUnique: boolean;
   rowsTotal: number;
   rowsAccepted: number;
   rowsRejected: number;
@@ -40,6 +42,7 @@ export async function onLoadCommitted(k: Kernel, trx: Trx, load: CommittedLoad):
     tableName: load.tableName,
     fields: load.fields,
     keyFields: load.keyFields,
+    keysUnique: load.keysUnique,
     rowsTotal: load.rowsTotal,
     rowsAccepted: load.rowsAccepted,
     rowsRejected: load.rowsRejected,

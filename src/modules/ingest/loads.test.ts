@@ -5,17 +5,14 @@
  * failed load ended with its status, rows, audit event and no staging table, the provider-only
  * rule, and the number of versions kept.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
-import type { AuthContext } from '../../kernel/auth.js';
-import { versionColumns } from '../catalog/repo.js';
 import type { CatalogField } from '../catalog/tables.js';
-import { makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
+import { authOf, datasetTables, makePublishedEntry, PEOPLE_FIELDS, publishNextVersion } from './factories.js';
 import * as ingest from './service.js';
 import { synthBankCard, synthIdNumber, synthUscc } from './synth.js';
 
@@ -62,24 +59,6 @@ async function liveRows(id = entryId): Promise<Array<Record<string, unknown>>> {
   return (ok(await gat.get(`/api/v1/catalog/entries/${id}/versions/${live.versionNo}/rows?limit=1000`), 200) as { rows: Array<Record<string, unknown>> }).rows;
 }
 
-async function authOf(login: string): Promise<AuthContext> {
-  const u = await env.k.db.kysely.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.name', 'users.org_id', 'users.roles', 'orgs.name as org_name', 'orgs.region_code', 'orgs.roles as org_roles']).where('login', '=', login).executeTakeFirstOrThrow();
-  const roles = u.roles as string[];
-  const orgRoles = u.org_roles as string[];
-  return {
-    user: { id: u.id, login, name: u.name, orgId: u.org_id, roles },
-    org: { id: u.org_id, name: u.org_name, uscc: null, kind: 'organization', regionCode: u.region_code, roles: orgRoles },
-    roles: [...orgRoles, ...roles],
-    via: 'session',
-    apiKeyId: null,
-  };
-}
-
-async function datasetTables(): Promise<Set<string>> {
-  const r = await sql<{ name: string }>`SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = 'datasets'`.execute(env.k.db.kysely);
-  return new Set(r.rows.map((t) => t.name));
-}
-
 const loadEvents = (loadId: string) =>
   env.k.db.kysely
     .selectFrom('audit_events')
@@ -97,7 +76,7 @@ async function expectEnded(loadId: string, status: 'refused' | 'failed') {
   const events = await loadEvents(loadId);
   expect(events).toEqual([expect.objectContaining({ action: `ingest.load_${status}`, object_type: 'catalog_entry', object_id: l.entry_id })]);
   expect(events[0]?.details).toMatchObject({ loadId, message: l.message, rowsTotal: l.rows_total, rowsRejected: l.rows_rejected });
-  expect((await datasetTables()).has(`l_${loadId.replace(/-/g, '')}`)).toBe(false);
+  expect((await datasetTables(env.k)).has(`l_${loadId.replace(/-/g, '')}`)).toBe(false);
   return l;
 }
 
@@ -252,7 +231,7 @@ describe('a load', () => {
 describe('an interrupted load', () => {
   it('leaves the previous version live and intact when the stream breaks midway', async () => {
     const before = await liveRows();
-    const auth = await authOf('gat_clerk');
+    const auth = await authOf(env.k, 'gat_clerk');
     async function* broken() {
       yield `${HEADER}\n`;
       for (let i = 0; i < 50; i++) yield `${person(5000 + i)}\n`;
@@ -267,7 +246,7 @@ describe('an interrupted load', () => {
 
   it('leaves the previous version live when the load throws in the middle of writing', async () => {
     const before = await liveRows();
-    const auth = await authOf('gat_clerk');
+    const auth = await authOf(env.k, 'gat_clerk');
     const body = Readable.from([csv(people(7000, 200))]);
     await expect(
       ingest.receiveLoad(env.k, auth, entryId, { mode: 'replace', format: 'csv', body }, { afterRow: (n) => {
@@ -332,50 +311,7 @@ describe('an upsert after the catalog\'s data items changed', () => {
   const F = (name: string, type: CatalogField['type'], extra: Partial<CatalogField> = {}): CatalogField => ({ name, label: name, type, ...extra });
   const V1 = [F('code', 'string', { key: true, required: true }), F('name', 'string'), F('card', 'string'), F('size', 'integer')];
 
-  /** Publishes the next catalog version of `entry` with `fields` (the previous one superseded). */
-  async function publishFields(entry: string, fields: CatalogField[]): Promise<number> {
-    const db = env.k.db.kysely;
-    const e = await db.selectFrom('catalog_entries').select(['published_version', 'latest_version']).where('id', '=', entry).executeTakeFirstOrThrow();
-    const version = e.latest_version + 1;
-    const now = env.k.clock.now();
-    await db.updateTable('catalog_versions').set({ status: 'superseded' }).where('entry_id', '=', entry).where('status', '=', 'published').execute();
-    await db
-      .insertInto('catalog_versions')
-      .values({
-        id: randomUUID(),
-        entry_id: entry,
-        version,
-        status: 'published',
-        ...versionColumns({
-          name: '合并测试',
-          format: 'table',
-          fields,
-          shareAttr: 'conditional',
-          shareConditions: { scope: '政务部门履职', usage: '测试' },
-          openAttr: 'none',
-          notOpenReason: 'personal_info',
-          operationAttr: false,
-          provisionMethods: ['batch'],
-          updateFrequency: 'daily',
-          category: '人口',
-          grade: 'important',
-        }),
-        change_note: null,
-        update_case_id: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-        submitted_by: null,
-        submitted_at: now,
-        reviewed_at: now,
-        reviewed_by: null,
-        review_comment: null,
-        published_at: now,
-      })
-      .execute();
-    await db.updateTable('catalog_entries').set({ published_version: version, latest_version: version }).where('id', '=', entry).execute();
-    return version;
-  }
+  const publishFields = (entry: string, fields: CatalogField[]) => publishNextVersion(env.k, entry, fields, '合并测试');
 
   const sheet = (header: string[], rows: string[][]) => `${header.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
 
@@ -430,7 +366,7 @@ describe('an upsert after the catalog\'s data items changed', () => {
   it('refuses at commit, as a recorded refusal, when the catalog changed the key while the file was read', async () => {
     const id = await makePublishedEntry(env.k, '海南省公安厅', V1, '读取中变更测试');
     ok(await upload(gat, sheet(['code', 'name', 'card', 'size'], [['A', '甲', 'c1', '1']]), 'replace', id));
-    const auth = await authOf('gat_clerk');
+    const auth = await authOf(env.k, 'gat_clerk');
     // The live version is replaced under a new key by another load while this upsert reads.
     let switched = false;
     const body = Readable.from([sheet(['code', 'name', 'card', 'size'], [['B', '乙', 'c2', '2'], ['C', '丙', 'c3', '3']])]);

@@ -147,27 +147,6 @@ export async function countRuns(db: Kysely<Database>, entryId: string): Promise<
   return Number(r.n);
 }
 
-/** The user a source runs as, with their org, read afresh at each run. */
-export function runner(db: Kysely<Database>, userId: string) {
-  return db
-    .selectFrom('users as u')
-    .innerJoin('orgs as o', 'o.id', 'u.org_id')
-    .select([
-      'u.id as user_id',
-      'u.login',
-      'u.name as user_name',
-      'u.roles as user_roles',
-      'u.disabled',
-      'o.id as org_id',
-      'o.name as org_name',
-      'o.uscc',
-      'o.kind',
-      'o.region_code',
-      'o.roles as org_roles',
-    ])
-    .where('u.id', '=', userId)
-    .executeTakeFirst();
-}
 
 /** The name of the user who registered a source. */
 export async function userName(db: Kysely<Database>, userId: string): Promise<string | null> {

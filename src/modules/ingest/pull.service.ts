@@ -23,6 +23,7 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import type { Job } from '../../kernel/jobs.js';
 import { notify } from '../../kernel/notifications.js';
 import * as catalogRepo from '../catalog/repo.js';
+import * as identityRepo from '../identity/repo.js';
 import { authFromRow } from '../identity/views.js';
 import {
   ART_PULL,
@@ -422,7 +423,7 @@ const failed = (message: string, httpStatus: number | null = null, bytes: number
  * another org or without a loading role since stops the pull with a message saying so.
  */
 async function runAs(k: Kernel, s: SourceRow): Promise<AuthContext | string> {
-  const u = await repo.runner(k.db.kysely, s.registered_by);
+  const u = await identityRepo.findAuthRow(k.db.kysely, { userId: s.registered_by });
   if (!u) return '登记定时拉取的用户已不存在，拉取暂停；请由本单位经办人、数据工作机构负责人或机构管理员重新登记';
   if (u.disabled) return `登记定时拉取的用户“${u.user_name}”已停用，拉取暂停；请由本单位经办人、数据工作机构负责人或机构管理员重新登记`;
   // A pull loads as that user, with what their session would carry today.

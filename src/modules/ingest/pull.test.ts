@@ -11,10 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
 import type { CatalogField } from '../catalog/tables.js';
-import { makePublishedEntry } from './factories.js';
+import { authOf, makePublishedEntry } from './factories.js';
 import ExcelJS from 'exceljs';
 import { DEFAULT_PULL_LIMITS, claimDueSources, pullJob, runPullNow } from './pull.service.js';
-import type { AuthContext } from '../../kernel/auth.js';
 
 const FIELDS: CatalogField[] = [
   { name: 'code', label: '站点编码', type: 'string', key: true, required: true },
@@ -249,7 +248,7 @@ describe('running now', () => {
 
   it('fails a body over the size cap and leaves the live version as it was', async () => {
     respond = () => ({ status: 200, body: csvBody(200, 500) });
-    const auth = await authOfLogin('gat_clerk');
+    const auth = await authOf(env.k, 'gat_clerk');
     const small = { ...DEFAULT_PULL_LIMITS, maxBytes: 256 };
     const r = await runPullNow(env.k, auth, entryId, small);
     expect(r.run.status).toBe('failed');
@@ -264,7 +263,7 @@ describe('running now', () => {
 
   it('fails when the endpoint does not answer in time', async () => {
     respond = () => ({ status: 200, hang: true });
-    const r = await runPullNow(env.k, await authOfLogin('gat_clerk'), entryId, { ...DEFAULT_PULL_LIMITS, responseTimeoutMs: 200 });
+    const r = await runPullNow(env.k, await authOf(env.k, 'gat_clerk'), entryId, { ...DEFAULT_PULL_LIMITS, responseTimeoutMs: 200 });
     expect(r.run).toMatchObject({ status: 'failed' });
     expect(r.run.message).toContain('没有响应');
     server.closeAllConnections();
@@ -315,13 +314,6 @@ describe('deactivating', () => {
     expect(ev).toHaveLength(1);
   });
 });
-
-/** The auth context of a demo user, as a session would carry it. */
-async function authOfLogin(login: string): Promise<AuthContext> {
-  const c = await loginAs(env.app, login);
-  const me = ok(await c.get('/api/v1/auth/me')) as { user: AuthContext['user']; org: AuthContext['org']; roles: string[] };
-  return { user: me.user, org: me.org, roles: me.roles, via: 'session', apiKeyId: null };
-}
 
 describe('an explicit interval, a spreadsheet, and a run that never finished', () => {
   let entry2: string;

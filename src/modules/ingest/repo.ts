@@ -21,9 +21,39 @@ export async function dropDatasetTable(db: Executor, name: string): Promise<void
   await sql`DROP TABLE IF EXISTS ${table(name)}`.execute(db);
 }
 
-/** Index on the key fields, used by an upsert's merge (and by reads by key later). */
-export async function indexKeys(db: Executor, name: string, keys: readonly string[]): Promise<void> {
-  await sql`CREATE INDEX ${sql.raw(quoteIdent(`${name}_key`))} ON ${table(name)} (${sql.raw(keys.map(quoteIdent).join(', '))})`.execute(db);
+/**
+ * Index on the key fields, used by an upsert's merge (and by reads by key later). With
+ * `tryUnique`, a unique index is built when the keys are unique — tried under a savepoint, a
+ * repeated key falls back to a plain index — so the uniqueness score need not sort the keys again.
+ * Returns whether the index is unique.
+ */
+export async function indexKeys(trx: Trx, name: string, keys: readonly string[], tryUnique: boolean): Promise<boolean> {
+  const index = sql.raw(quoteIdent(`${name}_key`));
+  const cols = sql.raw(keys.map(quoteIdent).join(', '));
+  if (tryUnique) {
+    await sql`SAVEPOINT index_keys`.execute(trx);
+    try {
+      await sql`CREATE UNIQUE INDEX ${index} ON ${table(name)} (${cols}) NULLS NOT DISTINCT`.execute(trx);
+      await sql`RELEASE SAVEPOINT index_keys`.execute(trx);
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== '23505') throw err;
+      await sql`ROLLBACK TO SAVEPOINT index_keys`.execute(trx);
+    }
+  }
+  await sql`CREATE INDEX ${index} ON ${table(name)} (${cols})`.execute(trx);
+  return false;
+}
+
+/** Whether a dataset table's key index is unique (its keys were unique when it was loaded). */
+export async function hasUniqueKeys(db: Executor, name: string): Promise<boolean> {
+  const r = await sql<{ u: boolean }>`
+    SELECT i.indisunique AS u
+      FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'datasets' AND c.relname = ${`${name}_key`}`.execute(db);
+  return r.rows[0]?.u === true;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Executor, Trx } from '../../kernel/db.js';
 import { openCopy, type CopyWriter } from './copy.js';
 import * as repo from './repo.js';
 import type { LoadFormat, LoadMode, LoadStatus } from './tables.js';
-import { csvLine, rowValidator, type RawValue } from './validators.js';
+import { copyLine, rowValidator, type RawValue } from './validators.js';
 
 export { ART_AGGREGATE } from './read.js';
 import { ART_AGGREGATE, readCsv, readNdjson } from './read.js';
@@ -263,7 +263,7 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
       if (r.ok) {
         tally.accepted++;
         hooks.afterRow?.(tally.accepted);
-        return csvLine(r.values);
+        return copyLine(r.values);
       }
       tally.rejected++;
       for (const e of r.errors) if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line, ...e });
@@ -314,7 +314,9 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
         throw new AppError('INVALID_STATE', `本批次已被判定为中断（超过 ${k.config.ingestStaleLoadMinutes} 分钟未完成），未汇聚，现行版本不变；请重新上传（批次 ${id}）`, { source: ART_AGGREGATE });
       }
       const prev = await repo.liveVersion(trx, entryId);
-      if (keyFields.length > 0) await repo.indexKeys(trx, tableName, keyFields);
+      // Unique keys stay unique through an upsert's merge only if the previous version's were.
+      const merging = input.mode === 'upsert' && prev !== undefined;
+      const keysUnique = keyFields.length > 0 && (await repo.indexKeys(trx, tableName, keyFields, !merging || (await repo.hasUniqueKeys(trx, prev.table_name))));
       if (input.mode === 'upsert' && prev) {
         const prevLoad = await repo.findLoad(trx, prev.load_id);
         const columns = await mergeColumns(trx, entryId, prevLoad?.catalog_version ?? published.version, published);
@@ -344,6 +346,7 @@ export async function receiveLoad(k: Kernel, auth: AuthContext, entryId: string,
         tableName: `datasets.${tableName}`,
         fields,
         keyFields,
+        keysUnique,
         rowsTotal: total,
         rowsAccepted: accepted,
         rowsRejected: rejected,

@@ -12,7 +12,7 @@ import { testEnv, type TestEnv } from '../../../test/harness.js';
 import type { AuthContext } from '../../kernel/auth.js';
 import { ConfigError, loadConfig } from '../../kernel/config.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
-import { makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
+import { authOf, datasetTables, makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
 import { ingestJobs } from './jobs.js';
 import * as repo from './repo.js';
 import * as ingest from './service.js';
@@ -30,29 +30,6 @@ const MINUTE = 60_000;
 let env: TestEnv;
 let auth: AuthContext;
 let entryId: string;
-
-async function authOf(login: string): Promise<AuthContext> {
-  const u = await env.k.db.kysely
-    .selectFrom('users')
-    .innerJoin('orgs', 'orgs.id', 'users.org_id')
-    .select(['users.id', 'users.name', 'users.org_id', 'users.roles', 'orgs.name as org_name', 'orgs.region_code', 'orgs.roles as org_roles'])
-    .where('login', '=', login)
-    .executeTakeFirstOrThrow();
-  const roles = u.roles as string[];
-  const orgRoles = u.org_roles as string[];
-  return {
-    user: { id: u.id, login, name: u.name, orgId: u.org_id, roles },
-    org: { id: u.org_id, name: u.org_name, uscc: null, kind: 'organization', regionCode: u.region_code, roles: orgRoles },
-    roles: [...orgRoles, ...roles],
-    via: 'session',
-    apiKeyId: null,
-  };
-}
-
-async function tables(): Promise<Set<string>> {
-  const r = await sql<{ name: string }>`SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = 'datasets'`.execute(env.k.db.kysely);
-  return new Set(r.rows.map((t) => t.name));
-}
 
 async function liveRows(): Promise<Array<Record<string, unknown>>> {
   const live = await repo.liveVersion(env.k.db.kysely, entryId);
@@ -76,7 +53,7 @@ const auditOf = (loadId: string) =>
 
 beforeAll(async () => {
   env = await testEnv({ config: { ingestStaleLoadMinutes: STALE_MINUTES } });
-  auth = await authOf('gat_clerk');
+  auth = await authOf(env.k, 'gat_clerk');
   entryId = await makePublishedEntry(env.k, '海南省公安厅', FIELDS, '中断测试');
   await ingest.receiveLoad(env.k, auth, entryId, { mode: 'replace', format: 'csv', body: Readable.from([csv(0, 30)]) });
 });
@@ -116,14 +93,14 @@ describe('the sweep job', () => {
     await atHalf;
     const load = await env.k.db.kysely.selectFrom('loads').selectAll().where('entry_id', '=', entryId).where('status', '=', 'validating').executeTakeFirstOrThrow();
     const staging = repo.loadTableName(load.id);
-    expect((await tables()).has(staging)).toBe(true);
+    expect((await datasetTables(env.k)).has(staging)).toBe(true);
     expect(await liveRows()).toEqual(before);
 
     // Just inside the stale age: a load in progress is not touched.
     env.clock.set(new Date(started.getTime() + (STALE_MINUTES - 1) * MINUTE));
     await sweep();
     expect((await repo.findLoad(env.k.db.kysely, load.id))?.status).toBe('validating');
-    expect((await tables()).has(staging)).toBe(true);
+    expect((await datasetTables(env.k)).has(staging)).toBe(true);
 
     // Past it: failed with a clear message and an audit event by the platform.
     env.clock.set(new Date(started.getTime() + (STALE_MINUTES + 1) * MINUTE));
@@ -144,7 +121,7 @@ describe('the sweep job', () => {
 
     // Nothing of it is left once the sweep has run again.
     await sweep();
-    expect((await tables()).has(staging)).toBe(false);
+    expect((await datasetTables(env.k)).has(staging)).toBe(false);
     expect(await liveRows()).toEqual(before);
     const versions = await env.k.db.kysely.selectFrom('dataset_versions').select('load_id').where('entry_id', '=', entryId).execute();
     expect(versions.map((v) => v.load_id)).not.toContain(load.id);
@@ -195,7 +172,7 @@ describe('the sweep job', () => {
     await sql`CREATE TABLE datasets.other_table (x int)`.execute(db);
 
     await sweep();
-    const after = await tables();
+    const after = await datasetTables(env.k);
     expect(after.has(repo.loadTableName(beating))).toBe(true);
     expect(after.has(repo.loadTableName(young))).toBe(true);
     expect(after.has(repo.loadTableName(silent))).toBe(false);
@@ -214,7 +191,7 @@ describe('the sweep job', () => {
     await sweep();
     expect(await status(young)).toBe('failed');
     expect(await status(beating)).toBe('validating');
-    expect((await tables()).has(repo.loadTableName(young))).toBe(false);
+    expect((await datasetTables(env.k)).has(repo.loadTableName(young))).toBe(false);
   });
 
   it('writes nothing of a refusal whose end cannot be written; the sweep ends the load later', async () => {
@@ -240,14 +217,14 @@ describe('the sweep job', () => {
     expect(await repo.findLoad(db, loadId)).toMatchObject({ status: 'validating', message: null, finished_at: null });
     expect(await db.selectFrom('load_errors').select('n').where('load_id', '=', loadId).execute()).toEqual([]);
     expect(await auditOf(loadId)).toEqual([]);
-    expect((await tables()).has(repo.loadTableName(loadId))).toBe(true);
+    expect((await datasetTables(env.k)).has(repo.loadTableName(loadId))).toBe(true);
     expect(await liveRows()).toEqual(before);
 
     env.clock.advance((STALE_MINUTES + 1) * MINUTE);
     await sweep();
     expect((await repo.findLoad(db, loadId))?.status).toBe('failed');
     expect(await auditOf(loadId)).toEqual([expect.objectContaining({ action: 'ingest.load_failed' })]);
-    expect((await tables()).has(repo.loadTableName(loadId))).toBe(false);
+    expect((await datasetTables(env.k)).has(repo.loadTableName(loadId))).toBe(false);
     expect(await liveRows()).toEqual(before);
   });
 

@@ -8,9 +8,8 @@ import crypto from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
-import type { AuthContext } from '../../kernel/auth.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
-import { makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
+import { authOf, makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
 import { ingestJobs } from './jobs.js';
 import { synthIdNumber } from './synth.js';
 import { countChunks, findUpload } from './uploads.repo.js';
@@ -56,20 +55,6 @@ async function sendAll(c: Client, id: string, bytes: Buffer, size: number, from 
   let received = from;
   for (let o = from; o < bytes.length; o += size) received = ok(await put(c, id, o, bytes.subarray(o, o + size))).received as number;
   return received;
-}
-
-/** The auth context of a demo user, for calling the service with its test hooks. */
-async function authOf(login: string): Promise<AuthContext> {
-  const u = await env.k.db.kysely.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.name', 'users.org_id', 'users.roles', 'orgs.name as org_name', 'orgs.region_code', 'orgs.roles as org_roles']).where('login', '=', login).executeTakeFirstOrThrow();
-  const roles = u.roles as string[];
-  const orgRoles = u.org_roles as string[];
-  return {
-    user: { id: u.id, login, name: u.name, orgId: u.org_id, roles },
-    org: { id: u.org_id, name: u.org_name, uscc: null, kind: 'organization', regionCode: u.region_code, roles: orgRoles },
-    roles: [...orgRoles, ...roles],
-    via: 'session',
-    apiKeyId: null,
-  };
 }
 
 beforeAll(async () => {
@@ -224,7 +209,7 @@ describe('a completion that stops', () => {
     const id = ok(await declare(gat, body), 201).id as string;
     await sendAll(gat, id, body, 1500);
     const liveBefore = await env.k.db.kysely.selectFrom('dataset_versions').select(['version_no', 'load_id']).where('entry_id', '=', entryId).where('live', '=', true).executeTakeFirst();
-    const auth = await authOf('gat_clerk');
+    const auth = await authOf(env.k, 'gat_clerk');
     await expect(
       completeUpload(env.k, auth, id, {
         afterRow: (n) => {

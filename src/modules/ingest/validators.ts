@@ -421,5 +421,3 @@ export function copyLine(values: ReadonlyArray<string | null>): string {
   }
   return `${parts.join('\t')}\n`;
 }
-/** The COPY line of a row, under the name the load's call site uses: see `copyLine`. */
-export const csvLine = copyLine;

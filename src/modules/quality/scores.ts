@@ -33,6 +33,8 @@ export interface LoadToScore {
   tableName: string;
   fields: CatalogField[];
   keyFields: string[];
+  /** The table has a unique index on the key: every key tuple occurs once (no need to count them). */
+  keysUnique?: boolean;
   rowsTotal: number;
   rowsAccepted: number;
   rowsRejected: number;
@@ -70,9 +72,10 @@ export async function scoreLoad(k: Kernel, trx: Trx, load: LoadToScore): Promise
   const rows = num(row.n);
   const filledCells = measured.reduce((s, _f, i) => s + num(row[`c${i}`]), 0);
 
-  // Uniqueness of the key: distinct key tuples over rows.
+  // Uniqueness of the key: distinct key tuples over rows (all of them, when a unique index holds).
   let distinctKeys = 0;
-  if (load.keyFields.length > 0) {
+  if (load.keysUnique) distinctKeys = rows;
+  else if (load.keyFields.length > 0) {
     const keys = sql.join(load.keyFields.map((n) => sql.id(n)));
     const u = await sql<{ n: unknown }>`SELECT count(*) AS n FROM (SELECT DISTINCT ${keys} FROM ${t}) AS k`.execute(trx);
     distinctKeys = num(u.rows[0]?.n);
