@@ -7,5 +7,6 @@ import type { QualityTables } from './modules/quality/tables.js';
 import type { CollectionTables } from './modules/collections/tables.js';
 import type { UploadTables } from './modules/ingest/uploads.tables.js';
 import type { ReflowTables } from './modules/ingest/reflow.tables.js';
+import type { PullTables } from './modules/ingest/pull.tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, ReflowTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables {}
