@@ -29,6 +29,7 @@ import { pullRoutes } from './modules/ingest/pull.routes.js';
 import { reflowRoutes } from './modules/ingest/reflow.routes.js';
 import { uploadRoutes } from './modules/ingest/uploads.routes.js';
 import { collectionsRoutes } from './modules/collections/routes.js';
+import { sharingRoutes } from './modules/sharing/routes.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -92,6 +93,7 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(reflowRoutes, { kernel: k });
   await app.register(uploadRoutes, { kernel: k });
   await app.register(collectionsRoutes, { kernel: k });
+  await app.register(sharingRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;

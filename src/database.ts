@@ -8,5 +8,6 @@ import type { CollectionTables } from './modules/collections/tables.js';
 import type { UploadTables } from './modules/ingest/uploads.tables.js';
 import type { ReflowTables } from './modules/ingest/reflow.tables.js';
 import type { PullTables } from './modules/ingest/pull.tables.js';
+import type { SharingTables } from './modules/sharing/tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables {}

@@ -1,0 +1,107 @@
+/** Sharing routes: share requests (000 第十四条), instant-share conditions, and grants. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kernel } from '../../kernel/context.js';
+import { authOf } from '../../kernel/http.js';
+import * as requests from './service.js';
+import * as grants from './grants.service.js';
+import {
+  CreateRequestBody,
+  DecideBody,
+  ExtendBody,
+  GrantParams,
+  GrantQuery,
+  GrantStatusBody,
+  InstantConditionsBody,
+  InstantConditionsQuery,
+  RequestParams,
+  RequestQuery,
+} from './schema.js';
+
+const tags = ['sharing'];
+
+export const sharingRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app, { kernel: k }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post(
+    '/api/v1/sharing/requests',
+    {
+      schema: {
+        tags,
+        summary: '提出共享申请（数据需求单位）',
+        description: '000 第十四条：按已发布目录申请全部或部分数据项，写明使用依据、场景、范围、共享方式和使用时限；须经本单位数据工作机构负责人签署后提交。返回 201，状态 awaiting_signature。',
+        body: CreateRequestBody,
+      },
+    },
+    async (req, reply) => reply.status(201).send(await requests.createRequest(k, authOf(req), req.body)),
+  );
+
+  r.get(
+    '/api/v1/sharing/requests',
+    { schema: { tags, summary: '共享申请列表：本单位提出的（requester）或向本单位提出的（provider）', querystring: RequestQuery } },
+    async (req) => requests.listRequests(k, authOf(req), req.query),
+  );
+
+  r.get('/api/v1/sharing/requests/:id', { schema: { tags, summary: '共享申请详情（含答复时限与授权）', params: RequestParams } }, async (req) =>
+    requests.getRequest(k, authOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/v1/sharing/requests/:id/sign',
+    {
+      schema: {
+        tags,
+        summary: '签署并提交共享申请（申请单位数据工作机构负责人）',
+        description: '无条件共享类即时同意并授权；不予共享类即时不同意并列明依据；有条件共享类待提供单位答复（符合即时共享条件的即时同意）。',
+        params: RequestParams,
+      },
+    },
+    async (req) => requests.signRequest(k, authOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/v1/sharing/requests/:id/decide',
+    { schema: { tags, summary: '答复共享申请（数据提供单位）：同意或不同意（须说明理由并提供依据）', params: RequestParams, body: DecideBody } },
+    async (req) => requests.decideRequest(k, authOf(req), req.params.id, req.body),
+  );
+
+  r.post(
+    '/api/v1/sharing/requests/:id/extend',
+    {
+      schema: {
+        tags,
+        summary: '延长答复期限：提供单位申请，营商环境建设主管部门同意或不同意',
+        description: '000 第十四条：延长最长 5 个工作日（以辖区规则为准），须在原答复期限届满前申请；同意后告知申请单位。',
+        params: RequestParams,
+        body: ExtendBody,
+      },
+    },
+    async (req) => requests.extendRequest(k, authOf(req), req.params.id, req.body),
+  );
+
+  r.get(
+    '/api/v1/sharing/instant-conditions',
+    { schema: { tags, summary: '目录的即时共享条件', querystring: InstantConditionsQuery } },
+    async (req) => requests.getInstantConditions(k, authOf(req), req.query.entryId),
+  );
+
+  r.post(
+    '/api/v1/sharing/instant-conditions',
+    { schema: { tags, summary: '设置即时共享条件（数据提供单位，有条件共享类目录）', body: InstantConditionsBody } },
+    async (req) => requests.setInstantConditions(k, authOf(req), req.body),
+  );
+
+  r.get('/api/v1/grants', { schema: { tags, summary: '本单位的共享授权（作为被授权方或提供方）', querystring: GrantQuery } }, async (req) =>
+    grants.listGrants(k, authOf(req), req.query),
+  );
+
+  r.get('/api/v1/grants/:id', { schema: { tags, summary: '共享授权详情', params: GrantParams } }, async (req) => grants.getGrant(k, authOf(req), req.params.id));
+
+  for (const event of ['suspend', 'resume', 'revoke'] as const) {
+    r.post(
+      `/api/v1/grants/:id/${event}`,
+      { schema: { tags, summary: { suspend: '暂停共享授权', resume: '恢复共享授权', revoke: '撤销共享授权' }[event] + '（数据提供单位，须说明理由）', params: GrantParams, body: GrantStatusBody } },
+      async (req) => grants.changeGrant(k, authOf(req), req.params.id, event, req.body),
+    );
+  }
+};

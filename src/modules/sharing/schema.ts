@@ -1,0 +1,73 @@
+/** TypeBox schemas of the sharing routes, with their static types. */
+import { Type, type Static } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+const Text = (description: string) => Type.String({ maxLength: 2000, description });
+
+/** `POST /api/v1/sharing/requests` (000 第十四条). */
+export const CreateRequestBody = Type.Object(
+  {
+    entryId: Uuid,
+    fields: Type.Array(Type.String({ maxLength: 63 }), { maxItems: 500, description: '申请的数据项（字段名），全部或部分' }),
+    basis: Text('使用依据'),
+    scenario: Text('使用场景'),
+    scope: Text('使用范围'),
+    method: Type.Union([Type.Literal('api'), Type.Literal('batch'), Type.Literal('file'), Type.Literal('sandbox')], {
+      description: '共享方式：api 服务接口 · batch 批量交换 · file 文件下载（sandbox 隐私沙箱分析暂未开放）',
+    }),
+    validUntil: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: '使用时限（含当日，北京时间）' }),
+  },
+  { additionalProperties: false },
+);
+export type CreateRequestBody = Static<typeof CreateRequestBody>;
+
+export const DecideBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]),
+    reason: Type.Optional(Text('理由；不同意共享时必填')),
+    basis: Type.Optional(Text('依据；不同意共享时必填')),
+  },
+  { additionalProperties: false },
+);
+export type DecideBody = Static<typeof DecideBody>;
+
+export const ExtendBody = Type.Object(
+  {
+    days: Type.Integer({ minimum: 1, maximum: 60, description: '延长的工作日数（提供单位申请；主管部门同意时可核减）' }),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: '提供单位：延期的特殊原因；主管部门：审核意见' }),
+    decision: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('refuse')], { description: '仅主管部门：consent 同意（默认）· refuse 不同意' })),
+  },
+  { additionalProperties: false },
+);
+export type ExtendBody = Static<typeof ExtendBody>;
+
+export const RequestParams = Type.Object({ id: Uuid });
+
+export const RequestQuery = Type.Object({
+  role: Type.Optional(Type.Union([Type.Literal('requester'), Type.Literal('provider')], { description: 'requester 本单位提出的（默认）· provider 向本单位提出的' })),
+  status: Type.Optional(Type.Union([Type.Literal('awaiting_signature'), Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')])),
+});
+export type RequestQuery = Static<typeof RequestQuery>;
+
+/** `POST /api/v1/sharing/instant-conditions`: the provider's instant-share conditions for one entry. */
+export const InstantConditionsBody = Type.Object(
+  {
+    entryId: Uuid,
+    requesterOrgIds: Type.Optional(Type.Array(Uuid, { maxItems: 200, description: '申请单位须为其中之一（如公安机关）' })),
+    requesterOrgRoles: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20, description: '申请单位须具有其中一个机构角色' })),
+    fields: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 63 }), { maxItems: 500 }), Type.Null()], { description: '申请的数据项须在此范围内；null 不限' })),
+  },
+  { additionalProperties: false },
+);
+export type InstantConditionsBody = Static<typeof InstantConditionsBody>;
+
+export const InstantConditionsQuery = Type.Object({ entryId: Uuid });
+
+export const GrantParams = Type.Object({ id: Uuid });
+export const GrantStatusBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+export type GrantStatusBody = Static<typeof GrantStatusBody>;
+
+export const GrantQuery = Type.Object({
+  role: Type.Optional(Type.Union([Type.Literal('subject'), Type.Literal('provider')], { description: '不填：本单位作为被授权方或提供方的全部授权' })),
+});
+export type GrantQuery = Static<typeof GrantQuery>;

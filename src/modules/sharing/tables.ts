@@ -1,0 +1,84 @@
+/** Kysely table types of the sharing module (migrations/0013). */
+import type { ColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** jsonb: objects in, objects out (written as JSON text). */
+type Json<T> = ColumnType<T, string, string>;
+
+export type ShareMethod = 'api' | 'batch' | 'file';
+export type ShareRequestStatus = 'awaiting_signature' | 'pending' | 'approved' | 'refused';
+/** How a request reached its outcome: on signature by the entry's attribute, by the provider's instant conditions, or by its decision. */
+export type ShareOutcome = 'automatic' | 'instant_conditions' | 'decision' | 'not_shared';
+export type ExtensionStatus = 'requested' | 'consented' | 'refused';
+export type GrantStatus = 'active' | 'suspended' | 'revoked' | 'expired';
+
+export interface ShareRequestsTable {
+  id: string;
+  entry_id: string;
+  entry_version: number;
+  provider_org_id: string;
+  requester_org_id: string;
+  created_by: string;
+  fields: string[];
+  basis: string;
+  scenario: string;
+  scope: string;
+  method: ShareMethod;
+  /** `date`: read as YYYY-MM-DD text (the db layer keeps dates as strings). */
+  valid_until: string;
+  status: ShareRequestStatus;
+  share_attr: 'unconditional' | 'conditional' | 'none' | null;
+  outcome: ShareOutcome | null;
+  signed_by: string | null;
+  signed_at: Timestamp | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  reason: string | null;
+  refusal_basis: string | null;
+  extension_status: ExtensionStatus | null;
+  extension_days: number | null;
+  extension_reason: string | null;
+  extension_requested_by: string | null;
+  extension_requested_at: Timestamp | null;
+  extension_decided_by: string | null;
+  extension_decided_at: Timestamp | null;
+  extension_comment: string | null;
+  grant_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface ShareInstantConditionsTable {
+  entry_id: string;
+  provider_org_id: string;
+  requester_org_ids: string[];
+  requester_org_roles: string[];
+  fields: string[] | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface GrantsTable {
+  id: string;
+  subject_org_id: string;
+  provider_org_id: string;
+  entry_id: string;
+  fields: string[];
+  row_filter: Json<Record<string, unknown> | null> | null;
+  purpose: string;
+  methods: string[];
+  valid_from: Timestamp;
+  valid_until: Timestamp;
+  source_case_type: string;
+  source_case_id: string;
+  status: GrantStatus;
+  status_reason: string | null;
+  status_changed_by: string | null;
+  status_changed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface SharingTables {
+  share_requests: ShareRequestsTable;
+  share_instant_conditions: ShareInstantConditionsTable;
+  grants: GrantsTable;
+}
