@@ -28,7 +28,7 @@ CREATE TABLE share_requests (
   reason             text,
   refusal_basis      text,
   -- The provider's application to extend the reply and the authority's decision (000 第十四条).
-  extension_status   text CHECK (extension_status IN ('requested', 'consented', 'refused')),
+  extension_status   text CHECK (extension_status IN ('requested', 'consented', 'refused', 'moot')),
   extension_days     integer,
   extension_reason   text,
   extension_requested_by uuid REFERENCES users(id),

@@ -375,6 +375,7 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
     await meetDuty(k, trx, SHARE_REQUEST_CASE, id, REPLY_DUTY);
     // An extension still awaiting the approver is moot once the provider has answered.
     await cancelDuty(trx, SHARE_REQUEST_CASE, id, EXTENSION_DECISION_DUTY);
+    if (r.extension_status === 'requested') await repo.updateRequest(trx, id, { extension_status: 'moot', extension_decided_at: now });
     let grantId: string | null = null;
     if (event === 'approve') {
       grantId = await approve(k, trx, r, { name }, { userId: auth.user.id, orgName: auth.org.name }, next, 'decision', reason);

@@ -309,10 +309,14 @@ describe('a conditional entry: the provider replies within 2 working days (000 �
     });
   });
 
-  it('takes an answer on the last day, at 23:00, as on time', async () => {
+  it('takes an answer on the last day, at 23:00, as on time; an extension still awaiting the authority becomes moot', async () => {
+    env.clock.set('2026-10-09T10:00:00+08:00');
+    expect(ok(await extend('gat_officer', ids.onTime, { days: 2, reason: '需补充核实' })).extension).toMatchObject({ status: 'requested' });
     env.clock.set('2026-10-09T23:00:00+08:00');
     const r = ok(await decide('gat_officer', ids.onTime, { decision: 'approve' }));
     expect(r.status).toBe('approved');
+    expect(r.extension).toMatchObject({ status: 'moot', days: 2 });
+    expect(r.extensionDuty.status).toBe('cancelled');
     expect(r.late).toBe(false);
     expect(r.duty.status).toBe('met');
     expect(r.provideDuty.status).toBe('met');

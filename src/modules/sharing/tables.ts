@@ -9,7 +9,8 @@ export type ShareMethod = 'api' | 'batch' | 'file';
 export type ShareRequestStatus = 'awaiting_signature' | 'pending' | 'approved' | 'refused';
 /** How a request reached its outcome: on signature by the entry's attribute, by the provider's instant conditions, or by its decision. */
 export type ShareOutcome = 'automatic' | 'instant_conditions' | 'decision' | 'not_shared';
-export type ExtensionStatus = 'requested' | 'consented' | 'refused';
+/** `moot`: the provider answered before the approver decided on the extension. */
+export type ExtensionStatus = 'requested' | 'consented' | 'refused' | 'moot';
 export type GrantStatus = 'active' | 'suspended' | 'revoked' | 'expired';
 
 export interface ShareRequestsTable {
