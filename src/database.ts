@@ -9,5 +9,6 @@ import type { UploadTables } from './modules/ingest/uploads.tables.js';
 import type { ReflowTables } from './modules/ingest/reflow.tables.js';
 import type { PullTables } from './modules/ingest/pull.tables.js';
 import type { SharingTables } from './modules/sharing/tables.js';
+import type { DeliveryTables } from './modules/delivery/tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables {}

@@ -9,7 +9,7 @@ import { checkIdNumber, checkUscc } from '../../kernel/codes.js';
 import { SYSTEM_ACTOR, type Kernel } from '../../kernel/context.js';
 import type { AuthContext } from '../../kernel/auth.js';
 import type { Trx } from '../../kernel/db.js';
-import { afterFailedLogin, isLocked, LOCK_MINUTES, MAX_FAILED_LOGINS, passwordProblem } from './rules.js';
+import { afterFailedLogin, GRANT_KEY_PATHS, grantKeyMayCall, isLocked, LOCK_MINUTES, MAX_FAILED_LOGINS, passwordProblem } from './rules.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
 import { authFromRow } from './views.js';
@@ -111,11 +111,15 @@ export async function resolveSession(k: Kernel, token: string): Promise<{ auth: 
   return { auth: authFromRow(row, 'session', null), csrf: row.csrf };
 }
 
-/** The auth context of a live API key, or null. Records its last use at most once a minute. */
-export async function resolveApiKey(k: Kernel, key: string): Promise<AuthContext | null> {
+/**
+ * The auth context of a live API key, or null. Records its last use at most once a minute. A key
+ * bound to a grant is refused (403) on any path but the data it was issued for.
+ */
+export async function resolveApiKey(k: Kernel, key: string, url: string): Promise<AuthContext | null> {
   const now = k.clock.now();
   const row = await repo.findApiKey(k.db.kysely, sm3(key), now);
   if (!row || row.disabled) return null;
+  if (row.grant_id && !grantKeyMayCall(url)) throw new AppError('FORBIDDEN', `该 API 密钥绑定于一项共享授权，只能用于读取该授权的数据（${GRANT_KEY_PATHS.join('、')}）`);
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await k.db.kysely.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.key_id).execute();
   }

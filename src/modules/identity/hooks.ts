@@ -19,7 +19,7 @@ export function registerAuthHook(app: FastifyInstance, k: Kernel): void {
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'Authorization 头应为 Bearer <API 密钥>');
-      const auth = await resolveApiKey(k, m[1]);
+      const auth = await resolveApiKey(k, m[1], req.url);
       if (!auth) throw new AppError('UNAUTHENTICATED', 'API 密钥无效、已过期或已吊销');
       req.auth = auth;
       return;

@@ -135,7 +135,7 @@ export function findApiKey(db: Executor, keyHash: string, now: Date) {
     .selectFrom('api_keys')
     .innerJoin('users', 'users.id', 'api_keys.created_by')
     .innerJoin('orgs', 'orgs.id', 'api_keys.org_id')
-    .select(['api_keys.id as key_id', 'api_keys.last_used_at', ...callerColumns])
+    .select(['api_keys.id as key_id', 'api_keys.last_used_at', 'api_keys.grant_id', ...callerColumns])
     .where('api_keys.key_hash', '=', keyHash)
     .where('api_keys.revoked_at', 'is', null)
     .where('api_keys.expires_at', '>', now)

@@ -41,6 +41,10 @@ export function canReadAudit(auth: AuthContext): boolean {
 }
 
 /** Anyone signed in may hold API keys for their own org, except natural persons. */
+/** What a key bound to a grant may call: the data plane's read path, nothing else. */
+export const GRANT_KEY_PATHS = ['/api/v1/data/'] as const;
+export const grantKeyMayCall = (url: string): boolean => GRANT_KEY_PATHS.some((p) => url.startsWith(p));
+
 export function canManageApiKeys(auth: AuthContext): boolean {
   return auth.org.kind === 'organization' && (hasUserRole(auth, 'org_admin') || hasUserRole(auth, 'clerk') || hasUserRole(auth, 'data_officer'));
 }

@@ -50,6 +50,8 @@ export interface ApiKeysTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** The grant a key is bound to (migrations/0014): it reads that grant's data and nothing else. Null: an org key. */
+  grant_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdentityTables {
