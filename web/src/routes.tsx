@@ -10,14 +10,18 @@ import {
   CloudUploadOutlined,
   DatabaseOutlined,
   DesktopOutlined,
+  FileAddOutlined,
   FileDoneOutlined,
   FileProtectOutlined,
   FormOutlined,
   GlobalOutlined,
+  InboxOutlined,
   IssuesCloseOutlined,
+  KeyOutlined,
   RetweetOutlined,
   LineChartOutlined,
   SafetyCertificateOutlined,
+  SendOutlined,
   StopOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -55,6 +59,11 @@ import { OrgQualityPage } from './pages/quality/OrgQualityPage';
 import { ReflowPage } from './pages/ingest/ReflowPage';
 import { canSeeReflow } from './pages/ingest/reflowApi';
 import { EntryDataPage } from './pages/ingest/EntryDataPage';
+import { RequestWizardPage as ShareRequestWizardPage } from './pages/sharing/RequestWizardPage';
+import { RequestPage as ShareRequestPage, RequestsPage as ShareRequestsPage } from './pages/sharing/RequestsPage';
+import { InboxPage as ShareInboxPage } from './pages/sharing/InboxPage';
+import { GrantsPage as ShareGrantsPage } from './pages/sharing/GrantsPage';
+import { canRequestShare, canSeeSharing } from './pages/sharing/parts';
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 
@@ -92,6 +101,11 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/admin/users', title: 'page.users', group: 'admin', icon: <TeamOutlined />, allowed: canManageUsers, element: <UsersPage /> },
   { path: '/admin/calendar', title: 'page.calendar', group: 'admin', icon: <CalendarOutlined />, allowed: isPlatformAdmin, element: <CalendarPage /> },
   { path: '/quality/corrections', title: 'page.corrections', group: 'work', icon: <IssuesCloseOutlined />, allowed: everyone, element: <CorrectionsPage /> },
+  { path: '/sharing/requests', title: 'page.shareRequests', group: 'work', icon: <SendOutlined />, allowed: canSeeSharing, element: <ShareRequestsPage /> },
+  { path: '/sharing/requests/new', title: 'page.shareRequestNew', group: 'work', icon: <FileAddOutlined />, allowed: canRequestShare, element: <ShareRequestWizardPage /> },
+  { path: '/sharing/requests/:id', menu: false, parent: '/sharing/requests', title: 'page.shareRequest', group: 'work', icon: <SendOutlined />, allowed: canSeeSharing, element: <ShareRequestPage /> },
+  { path: '/sharing/inbox', title: 'page.shareInbox', group: 'work', icon: <InboxOutlined />, allowed: (me) => me.org.roles.includes('institution'), element: <ShareInboxPage /> },
+  { path: '/sharing/grants', title: 'page.shareGrants', group: 'work', icon: <KeyOutlined />, allowed: canSeeSharing, element: <ShareGrantsPage /> },
   { path: '/reflow', title: 'page.reflow', group: 'work', icon: <RetweetOutlined />, allowed: canSeeReflow, element: <ReflowPage /> },
   { path: '/quality', title: 'page.quality', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <QualityPage /> },
   { path: '/quality/orgs/:orgId', menu: false, parent: '/quality', title: 'page.qualityOrg', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <OrgQualityPage /> },

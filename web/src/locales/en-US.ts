@@ -6,6 +6,7 @@ import { pullEnUS } from './pull.en-US';
 import { collectionsEnUS } from './collections.en-US';
 import { reflowEnUS } from './reflow.en-US';
 import { ingestEnUS } from './ingest.en-US';
+import { sharingEnUS } from './sharing.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -433,4 +434,5 @@ export const enUS: Record<MessageKey, string> = {
   ...collectionsEnUS,
   ...reflowEnUS,
   ...ingestEnUS,
+  ...sharingEnUS,
 };

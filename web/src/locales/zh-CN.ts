@@ -5,6 +5,7 @@ import { pullZhCN } from './pull.zh-CN';
 import { collectionsZhCN } from './collections.zh-CN';
 import { reflowZhCN } from './reflow.zh-CN';
 import { ingestZhCN } from './ingest.zh-CN';
+import { sharingZhCN } from './sharing.zh-CN';
 
 export const zhCN = {
   // 平台与框架
@@ -445,6 +446,7 @@ export const zhCN = {
   ...collectionsZhCN,
   ...reflowZhCN,
   ...ingestZhCN,
+  ...sharingZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, App, Button, Card, Flex, Popconfirm, Result, Space, Spin, Tabs, Typography } from 'antd';
-import { CheckOutlined, CloudUploadOutlined, EditOutlined, ExceptionOutlined, FileAddOutlined, IssuesCloseOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloudUploadOutlined, EditOutlined, ExceptionOutlined, FileAddOutlined, IssuesCloseOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, ShareAltOutlined } from '@ant-design/icons';
 import { api } from '../../../api/client';
 import type { CatalogEntryDetail, CatalogUpdateCase, Me } from '../../../api/types';
 import { useMe } from '../../../auth/AuthContext';
@@ -23,6 +23,7 @@ import { UpdateCases } from './UpdateCases';
 import { ChangeModal, ExtendModal, NewVersionModal, ReviewModal } from './ActionModals';
 import { publishedFields } from '../../ingest/access';
 import { ReportErrorModal } from '../../ingest/ReportErrorModal';
+import { canRequestShare } from '../../sharing/parts';
 
 type Dialog = { kind: 'approve' | 'return' | 'newVersion' | 'change' } | { kind: 'extend'; case: CatalogUpdateCase } | null;
 
@@ -50,6 +51,8 @@ function allowedActions(me: Me, e: CatalogEntryDetail) {
     data: provider && hasPublished,
     /** A data user of another org reports a wrong record (000 第四十二条). */
     reportError: !provider && hasPublished,
+    /** An institution of another org asks for the published entry's data (000 第十四条). */
+    requestShare: !provider && hasPublished && canRequestShare(me),
   };
 }
 
@@ -125,6 +128,11 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
       {can.data && (
         <Button icon={<CloudUploadOutlined />} onClick={() => navigate(`${path}/data`)} data-testid="entry-data">
           {t('ingest.entry.data')}
+        </Button>
+      )}
+      {can.requestShare && (
+        <Button type="primary" icon={<ShareAltOutlined />} onClick={() => navigate(`/sharing/requests/new?entryId=${encodeURIComponent(entry.id)}`)} data-testid="entry-request-share">
+          {t('page.shareRequestNew')}
         </Button>
       )}
       {can.reportError && dataFields && (

@@ -1,0 +1,185 @@
+/** The answer dialogs of a share request: refuse (reason and basis), apply for an extension, decide an extension. */
+import { useState } from 'react';
+import { Alert, Form, Input, InputNumber, Modal, Radio, Space, type FormInstance } from 'antd';
+import { useI18n } from '../../i18n';
+import { applyFieldErrors, errorText } from '../../lib/errors';
+import { useNumberParam } from '../../lib/law';
+import { LawHint } from '../../components/LawHint';
+import { sharingApi, type ShareRequest } from './api';
+import { ART_REQUEST } from './parts';
+
+interface DialogProps {
+  r: ShareRequest | undefined;
+  onClose: () => void;
+  onDone: (r: ShareRequest) => void;
+}
+
+/** Runs a dialog's call, keeping the server's refusal in the dialog (whole sentence above, field messages under the fields). */
+function useSubmit(fields: readonly string[]) {
+  const { t } = useI18n();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = async <V,>(form: FormInstance<V>, call: () => Promise<ShareRequest>, onDone: (r: ShareRequest) => void) => {
+    setSaving(true);
+    setError(undefined);
+    try {
+      const r = await call();
+      form.resetFields();
+      onDone(r);
+    } catch (e) {
+      setError(errorText(e, t));
+      applyFieldErrors(form, e, fields);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return { saving, error, setError, run };
+}
+
+/** 不同意共享: "应当说明理由并提供依据" (000 第十四条); both fields required, checked as you type. */
+export function RefuseModal({ r, onClose, onDone }: DialogProps) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<{ reason: string; basis: string }>();
+  const { saving, error, setError, run } = useSubmit(['reason', 'basis']);
+  const submit = async () => {
+    if (!r) return;
+    const v = await form.validateFields();
+    await run(form, () => sharingApi.decide(r.id, { decision: 'refuse', reason: v.reason.trim(), basis: v.basis.trim() }), onDone);
+  };
+  return (
+    <Modal
+      open={!!r}
+      title={t('sharing.refuse.title')}
+      onCancel={() => {
+        setError(undefined);
+        onClose();
+      }}
+      onOk={submit}
+      confirmLoading={saving}
+      okText={t('sharing.refuse')}
+      okButtonProps={{ danger: true, 'data-testid': 'refuse-submit' }}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Alert type="info" showIcon message={t('sharing.refuse.hint')} description={<LawHint source={ART_REQUEST} mode="line" />} />
+        {error && <Alert type="error" showIcon message={error} data-testid="refuse-error" />}
+        <Form form={form} layout="vertical">
+          <Form.Item name="reason" label={t('sharing.reason')} rules={[{ required: true, whitespace: true, message: t('sharing.refuse.reason.required') }]}>
+            <Input.TextArea rows={3} maxLength={2000} placeholder={t('sharing.refuse.reason.placeholder')} data-testid="refuse-reason" />
+          </Form.Item>
+          <Form.Item name="basis" label={t('sharing.refuse.basis')} rules={[{ required: true, whitespace: true, message: t('sharing.refuse.basis.required') }]}>
+            <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.refuse.basis.placeholder')} data-testid="refuse-basis" />
+          </Form.Item>
+        </Form>
+      </Space>
+    </Modal>
+  );
+}
+
+/** The provider asks the sharing authority for more time: days up to the profile's maximum, and the special reason. */
+export function ExtendModal({ r, onClose, onDone }: DialogProps) {
+  const { t } = useI18n();
+  const max = useNumberParam('conditionalShareExtensionMaxDays');
+  const [form] = Form.useForm<{ days: number; reason: string }>();
+  const { saving, error, setError, run } = useSubmit(['days', 'reason']);
+  const submit = async () => {
+    if (!r) return;
+    const v = await form.validateFields();
+    await run(form, () => sharingApi.extend(r.id, { days: v.days, reason: v.reason.trim() }), onDone);
+  };
+  return (
+    <Modal
+      open={!!r}
+      title={t('sharing.extend.title')}
+      onCancel={() => {
+        setError(undefined);
+        onClose();
+      }}
+      onOk={submit}
+      confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'extend-submit' }}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Alert type="info" showIcon message={t('sharing.extend.hint', { n: max?.value ?? 5 })} description={<LawHint source={max?.source ?? ART_REQUEST} mode="line" />} />
+        {error && <Alert type="error" showIcon message={error} data-testid="extend-error" />}
+        <Form form={form} layout="vertical">
+          <Form.Item
+            name="days"
+            label={t('sharing.extend.days')}
+            extra={t('sharing.extend.days.max', { n: max?.value ?? 5 })}
+            rules={[
+              { required: true, message: t('sharing.extend.days.required') },
+              { type: 'number', min: 1, max: max?.value ?? 5, message: t('sharing.extend.days.max', { n: max?.value ?? 5 }) },
+            ]}
+          >
+            <InputNumber min={1} precision={0} style={{ width: 160 }} data-testid="extend-days" />
+          </Form.Item>
+          <Form.Item name="reason" label={t('sharing.extend.reason')} rules={[{ required: true, whitespace: true, message: t('sharing.extend.reason.required') }]}>
+            <Input.TextArea rows={3} maxLength={1000} placeholder={t('sharing.extend.reason.placeholder')} data-testid="extend-reason" />
+          </Form.Item>
+        </Form>
+      </Space>
+    </Modal>
+  );
+}
+
+/** The sharing authority consents (possibly to fewer days) or refuses the provider's application, with its comment. */
+export function ConsentModal({ r, onClose, onDone }: DialogProps) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<{ decision: 'consent' | 'refuse'; days: number; reason: string }>();
+  const decision = Form.useWatch('decision', form);
+  const asked = r?.extension?.days ?? 1;
+  const { saving, error, setError, run } = useSubmit(['days', 'reason']);
+  const submit = async () => {
+    if (!r) return;
+    const v = await form.validateFields();
+    await run(form, () => sharingApi.extend(r.id, { days: v.decision === 'refuse' ? asked : v.days, reason: v.reason.trim(), decision: v.decision }), onDone);
+  };
+  return (
+    <Modal
+      open={!!r}
+      title={t('sharing.consent.title')}
+      onCancel={() => {
+        setError(undefined);
+        onClose();
+      }}
+      onOk={submit}
+      confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'consent-submit' }}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        {r?.extension && (
+          <Alert type="info" showIcon message={`${t('sharing.extension.days', { n: asked })}：${r.extension.reason ?? ''}`} description={<LawHint source={ART_REQUEST} mode="line" />} />
+        )}
+        {error && <Alert type="error" showIcon message={error} data-testid="consent-error" />}
+        <Form form={form} layout="vertical" initialValues={{ decision: 'consent', days: asked }}>
+          <Form.Item name="decision" label={t('sharing.consent.decision')}>
+            <Radio.Group
+              options={[
+                { value: 'consent', label: t('sharing.consent.yes') },
+                { value: 'refuse', label: t('sharing.consent.no') },
+              ]}
+            />
+          </Form.Item>
+          {decision !== 'refuse' && (
+            <Form.Item
+              name="days"
+              label={t('sharing.consent.days')}
+              rules={[
+                { required: true, message: t('sharing.extend.days.required') },
+                { type: 'number', min: 1, max: asked, message: t('sharing.consent.days.max', { n: asked }) },
+              ]}
+            >
+              <InputNumber min={1} max={asked} precision={0} style={{ width: 160 }} />
+            </Form.Item>
+          )}
+          <Form.Item name="reason" label={t('sharing.consent.comment')} rules={[{ required: true, whitespace: true, message: t('sharing.consent.comment.required') }]}>
+            <Input.TextArea rows={3} maxLength={1000} data-testid="consent-comment" />
+          </Form.Item>
+        </Form>
+      </Space>
+    </Modal>
+  );
+}

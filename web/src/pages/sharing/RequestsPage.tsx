@@ -1,0 +1,111 @@
+import { Link, useNavigate, useParams } from 'react-router';
+import { Alert, Button, Card, Drawer, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useMe } from '../../auth/AuthContext';
+import { useI18n } from '../../i18n';
+import { useAsync } from '../../lib/useAsync';
+import { useUrlState } from '../../lib/urlState';
+import { errorText } from '../../lib/errors';
+import { PageHeader } from '../../components/PageHeader';
+import { LawHint } from '../../components/LawHint';
+import { REQUEST_STATUSES, sharingApi, type ShareRequest, type ShareRequestStatus } from './api';
+import { ART_REQUEST, ReplyCell, RequestStatusTag, canRequestShare } from './parts';
+import { RequestDetail } from './RequestDetail';
+
+/** The drawer every sharing list opens for `?case=<id>` (the link of the ledger's duties and notifications). */
+export function RequestDrawer({ id, onClose, onChanged }: { id: string | undefined; onClose: () => void; onChanged?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Drawer open={!!id} onClose={onClose} width={720} title={t('page.shareRequest')} destroyOnHidden>
+      {id && <RequestDetail id={id} onChanged={onChanged} />}
+    </Drawer>
+  );
+}
+
+/**
+ * 我的共享申请: the requests my org filed, by status, with the provider's reply countdown; a row
+ * opens the case (and the data officer signs there).
+ */
+export function RequestsPage() {
+  const me = useMe();
+  const { t, date, dateTime } = useI18n();
+  const [query, setQuery, queryKey] = useUrlState(['status', 'case'] as const);
+  const status = REQUEST_STATUSES.find((s) => s === query.status);
+  const requester = me.org.roles.includes('institution');
+  const { data, error, loading, reload } = useAsync(
+    () => (requester ? sharingApi.list({ role: 'requester', ...(status ? { status } : {}) }) : Promise.resolve({ items: [] as ShareRequest[] })),
+    `${status ?? ''}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`,
+  );
+
+  const columns: TableColumnsType<ShareRequest> = [
+    {
+      title: t('sharing.col.entry'),
+      key: 'entry',
+      render: (_, r) => (
+        <Space direction="vertical" size={0}>
+          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setQuery({ case: r.id })} data-testid="share-open">
+            {r.entry.name ?? r.entry.code}
+          </Button>
+          <Typography.Text type="secondary" className="small">
+            {`${t(`sharing.method.${r.method}`)} · ${t('sharing.fieldsCount', { n: r.fields.length })}`}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    { title: t('sharing.col.provider'), key: 'provider', width: 200, render: (_, r) => r.provider.name },
+    { title: t('sharing.col.createdAt'), key: 'createdAt', width: 170, render: (_, r) => dateTime(r.createdAt) },
+    { title: t('sharing.col.validUntil'), key: 'validUntil', width: 140, render: (_, r) => date(r.validUntil) },
+    { title: t('sharing.col.status'), key: 'status', width: 110, render: (_, r) => <RequestStatusTag status={r.status} /> },
+    { title: t('sharing.col.due'), key: 'due', width: 260, render: (_, r) => <ReplyCell r={r} /> },
+  ];
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <PageHeader
+        title={t('page.shareRequests')}
+        description={
+          <>
+            {t('sharing.requests.description')} <LawHint source={ART_REQUEST} />
+          </>
+        }
+        extra={
+          canRequestShare(me) && (
+            <Link to="/sharing/requests/new">
+              <Button type="primary" icon={<PlusOutlined />} data-testid="share-new">
+                {t('sharing.new')}
+              </Button>
+            </Link>
+          )
+        }
+      />
+      {!requester && <Alert type="info" showIcon message={t('sharing.requests.authorityHint')} />}
+      {requester && (
+        <Card>
+          <Tabs
+            activeKey={status ?? 'all'}
+            onChange={(k) => setQuery({ status: k === 'all' ? null : k, case: null })}
+            items={[{ key: 'all', label: t('sharing.filter.all') }, ...REQUEST_STATUSES.map((s: ShareRequestStatus) => ({ key: s, label: t(`sharing.status.${s}`) }))]}
+          />
+          {error && <Alert type="error" showIcon message={errorText(error, t)} />}
+          <Table<ShareRequest> data-testid="share-requests-table" rowKey="id" size="middle" loading={loading} columns={columns} dataSource={data?.items ?? []} scroll={{ x: 1100 }} />
+        </Card>
+      )}
+      <RequestDrawer id={query.case} onClose={() => setQuery({ case: null })} onChanged={reload} />
+    </Space>
+  );
+}
+
+/** `/sharing/requests/:id`: one request on its own page. */
+export function RequestPage() {
+  const { id = '' } = useParams<{ id: string }>();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <PageHeader title={t('page.shareRequest')} extra={<Button onClick={() => navigate('/sharing/requests')}>{t('page.shareRequests')}</Button>} />
+      <Card>
+        <RequestDetail id={id} />
+      </Card>
+    </Space>
+  );
+}

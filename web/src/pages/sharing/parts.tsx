@@ -1,0 +1,75 @@
+/** What the sharing pages share: who may do what (the server checks again), status tags and duty lines. */
+import { Space, Tag, Typography } from 'antd';
+import type { Me } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { DutyCountdown } from '../../components/DutyCountdown';
+import { LawHint } from '../../components/LawHint';
+import { StatusTag, type Tone } from '../../components/StatusTag';
+import type { GrantStatus, ShareDuty, ShareRequest, ShareRequestStatus } from './api';
+
+/** The article share requests rest on. */
+export const ART_REQUEST = '000 第十四条';
+export const ART_USE_LIMITS = '000 第十五条';
+
+const hasUser = (me: Me, ...roles: Me['user']['roles']) => roles.some((r) => me.user.roles.includes(r));
+
+/** A public institution's clerks, data officers and admins ask for data (000 第十四条). */
+export const canRequestShare = (me: Me): boolean => me.org.roles.includes('institution') && hasUser(me, 'clerk', 'data_officer', 'org_admin');
+
+/** The sharing pages: institutions (both sides) and the sharing authority that supervises them. */
+export const canSeeSharing = (me: Me): boolean => me.org.roles.includes('institution') || me.org.roles.includes('sharing_authority');
+
+/** "经本单位数据工作机构负责人同意": the requester's own data officer signs. */
+export const canSign = (me: Me, r: Pick<ShareRequest, 'requester' | 'status'>): boolean =>
+  r.status === 'awaiting_signature' && me.org.id === r.requester.orgId && hasUser(me, 'data_officer');
+
+/** The provider's data officer or admin answers, applies for an extension and manages its grants. */
+export const isProviderAnswerer = (me: Me, providerId: string): boolean => me.org.id === providerId && hasUser(me, 'data_officer', 'org_admin');
+
+/** The sharing authority's reviewers and admins decide extension applications. */
+export const canConsentExtension = (me: Me): boolean => me.org.roles.includes('sharing_authority') && hasUser(me, 'reviewer', 'org_admin');
+
+export const REQUEST_TONE: Record<ShareRequestStatus, Tone> = { awaiting_signature: 'waiting', pending: 'progress', approved: 'approved', refused: 'refused' };
+export const GRANT_TONE: Record<GrantStatus, Tone> = { active: 'approved', suspended: 'suspended', revoked: 'suspended', expired: 'expired' };
+
+export function RequestStatusTag({ status }: { status: ShareRequestStatus }) {
+  const { t } = useI18n();
+  return (
+    <StatusTag tone={REQUEST_TONE[status]} testId="share-status">
+      {t(`sharing.status.${status}`)}
+    </StatusTag>
+  );
+}
+
+export function GrantStatusTag({ status }: { status: GrantStatus }) {
+  const { t } = useI18n();
+  return (
+    <StatusTag tone={GRANT_TONE[status]} testId="grant-status">
+      {t(`sharing.grantStatus.${status}`)}
+    </StatusTag>
+  );
+}
+
+/** A duty's due date, countdown (or on-time/late once met) and its article one hover away. */
+export function DutyLine({ duty, late }: { duty: ShareDuty | null; late?: boolean }) {
+  const { t, date } = useI18n();
+  if (!duty) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Space size={6} wrap data-testid="share-duty">
+      {duty.dueDate && <span>{date(duty.dueDate)}</span>}
+      {duty.status === 'met' && late !== undefined ? (
+        <Tag color={late ? 'red' : 'green'}>{t(late ? 'sharing.answeredLate' : 'sharing.answeredOnTime')}</Tag>
+      ) : (
+        <DutyCountdown duty={{ ...duty, overdueWorkingDays: null }} />
+      )}
+      {duty.extensionCount > 0 && <Tag color="blue">{t('duty.extended', { n: duty.extensionCount })}</Tag>}
+      <LawHint source={duty.source} />
+    </Space>
+  );
+}
+
+/** The reply countdown of a list row: the provider's reply duty, or the state it is in before/after. */
+export function ReplyCell({ r }: { r: ShareRequest }) {
+  if (!r.duty) return <Typography.Text type="secondary">—</Typography.Text>;
+  return <DutyLine duty={r.duty} late={r.late} />;
+}
