@@ -127,6 +127,14 @@ e2eSuite(
       const grant = await waitForText(page.getByTestId('grant-detail'), '海口市发展和改革委员会');
       await waitForText(grant, 'plate_no');
       await waitForText(grant.getByTestId('grant-status'), '有效');
+      // An API key bound to the grant: its secret shown once, then listed by prefix; usage starts empty.
+      await waitForText(page.getByTestId('grant-usage'), '近 30 天没有调用');
+      await page.getByTestId('grant-key-create').click();
+      await page.getByTestId('grant-key-name').fill('车辆核验系统');
+      await page.locator('.ant-modal-footer .ant-btn-primary').last().click();
+      await waitForText(page.getByTestId('api-key-secret'), /^gsk_/);
+      await page.getByTestId('api-key-saved').click();
+      await waitForText(page.getByTestId('grant-keys').locator('tbody tr'), '车辆核验系统');
       await closeDrawer(page);
       const row = await waitForText(page.getByTestId('grants-table').locator('tbody tr'), '机动车登记信息');
       await waitForText(row, '服务接口');

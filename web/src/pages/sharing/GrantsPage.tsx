@@ -9,7 +9,8 @@ import { applyFieldErrors, errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { sharingApi, type Grant } from './api';
-import { ART_USE_LIMITS, GrantStatusTag, isProviderAnswerer } from './parts';
+import { ART_USE_LIMITS, GrantStatusTag, isProviderAnswerer, isSubjectLoader } from './parts';
+import { GrantKeysCard, GrantUsageCard } from './GrantAccess';
 
 type GrantEvent = 'suspend' | 'resume' | 'revoke';
 
@@ -78,7 +79,7 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
   const { t, tMaybe, dateTime, deadline } = useI18n();
   const { data: g, error } = useAsync(() => (id ? sharingApi.grant(id) : Promise.resolve(undefined)), id ?? '');
   return (
-    <Drawer open={!!id} onClose={onClose} width={640} title={t('sharing.grants.detail')} destroyOnHidden>
+    <Drawer open={!!id} onClose={onClose} width={760} title={t('sharing.grants.detail')} destroyOnHidden>
       {error && <Alert type="error" showIcon message={errorText(error, t)} />}
       {g && g.id === id && (
         <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -118,6 +119,8 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
               </Descriptions.Item>
             )}
           </Descriptions>
+          {isSubjectLoader(me, g.subject.id) && <GrantKeysCard grant={g} />}
+          <GrantUsageCard grantId={g.id} />
         </Space>
       )}
     </Drawer>

@@ -90,6 +90,31 @@ export interface Grant {
   createdAt: string;
 }
 
+/** An API key bound to a grant (its secret only when just created). */
+export interface GrantKey {
+  id: string;
+  name: string;
+  prefix: string;
+  grantId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  status: 'active' | 'revoked' | 'expired';
+}
+
+export interface GrantUsageDay {
+  date: string;
+  calls: number;
+  rows: number;
+  bytes: number;
+}
+
+export interface GrantUsage {
+  totals: { calls: number; rows: number; bytes: number };
+  days: GrantUsageDay[];
+}
+
 const id = encodeURIComponent;
 
 export const sharingApi = {
@@ -107,6 +132,10 @@ export const sharingApi = {
     request<InstantConditions>('POST', '/api/v1/sharing/instant-conditions', { body }),
   grants: (role?: 'subject' | 'provider') => request<{ items: Grant[] }>('GET', '/api/v1/grants', { query: { role } }),
   grant: (grantId: string) => request<Grant>('GET', `/api/v1/grants/${id(grantId)}`),
+  keys: (grantId: string) => request<{ items: GrantKey[] }>('GET', `/api/v1/grants/${id(grantId)}/keys`),
+  createKey: (grantId: string, name: string) => request<GrantKey & { key: string; entryCode: string }>('POST', `/api/v1/grants/${id(grantId)}/keys`, { body: { name } }),
+  revokeKey: (grantId: string, keyId: string) => request<unknown>('DELETE', `/api/v1/grants/${id(grantId)}/keys/${id(keyId)}`),
+  usage: (grantId: string) => request<GrantUsage>('GET', `/api/v1/grants/${id(grantId)}/usage`),
   changeGrant: (grantId: string, event: 'suspend' | 'resume' | 'revoke', reason: string) =>
     request<Grant>('POST', `/api/v1/grants/${id(grantId)}/${event}`, { body: { reason } }),
 };

@@ -24,6 +24,8 @@ export const canSign = (me: Me, r: Pick<ShareRequest, 'requester' | 'status'>): 
   r.status === 'awaiting_signature' && me.org.id === r.requester.orgId && hasUser(me, 'data_officer');
 
 /** The provider's data officer or admin answers, applies for an extension and manages its grants. */
+/** A loading user (clerk, data officer, org admin) of the grant's subject org: manages its API keys. */
+export const isSubjectLoader = (me: Me, subjectId: string): boolean => me.org.id === subjectId && hasUser(me, 'clerk', 'data_officer', 'org_admin');
 export const isProviderAnswerer = (me: Me, providerId: string): boolean => me.org.id === providerId && hasUser(me, 'data_officer', 'org_admin');
 
 /** The sharing authority's reviewers and admins decide extension applications. */
