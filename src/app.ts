@@ -31,6 +31,7 @@ import { uploadRoutes } from './modules/ingest/uploads.routes.js';
 import { collectionsRoutes } from './modules/collections/routes.js';
 import { sharingRoutes } from './modules/sharing/routes.js';
 import { deliveryRoutes } from './modules/delivery/routes.js';
+import { exportRoutes } from './modules/delivery/export.routes.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -96,6 +97,7 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(collectionsRoutes, { kernel: k });
   await app.register(sharingRoutes, { kernel: k });
   await app.register(deliveryRoutes, { kernel: k });
+  await app.register(exportRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;

@@ -10,5 +10,6 @@ import type { ReflowTables } from './modules/ingest/reflow.tables.js';
 import type { PullTables } from './modules/ingest/pull.tables.js';
 import type { SharingTables } from './modules/sharing/tables.js';
 import type { DeliveryTables } from './modules/delivery/tables.js';
+import type { ExportTables } from './modules/delivery/export.tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables, ExportTables {}

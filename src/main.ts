@@ -1,5 +1,5 @@
 /**
- * The `gongshu` command line: serve, migrate, seed-demo, audit verify, push.
+ * The `gongshu` command line: serve, migrate, seed-demo, audit verify, push, trace.
  */
 import { Command } from 'commander';
 import { loadConfig, ConfigError, type Config } from './kernel/config.js';
@@ -9,6 +9,7 @@ import { buildApp } from './app.js';
 import { startJobs } from './kernel/jobs.js';
 import { kernelJobs } from './kernel/kernel-jobs.js';
 import { ingestJobs } from './modules/ingest/jobs.js';
+import { exportJob } from './modules/delivery/export.js';
 import { verifyChain, verifyOptionsFor } from './kernel/audit.js';
 import { seedDemo } from './demo/seed.js';
 import type { Kernel } from './kernel/context.js';
@@ -68,7 +69,7 @@ program
     if (isEmpty && k.config.seedDemo) printSeed(await seedDemo(k), k);
     else if (isEmpty) console.warn('数据库为空：运行 `gongshu seed-demo` 导入演示省份（或设置 GONGSHU_SEED_DEMO=1 后启动）。');
     const app = await buildApp(k);
-    const stopJobs = startJobs(k, [...kernelJobs, ...ingestJobs], (msg, err) => app.log.error({ err }, msg));
+    const stopJobs = startJobs(k, [...kernelJobs, ...ingestJobs, exportJob], (msg, err) => app.log.error({ err }, msg));
     const shutdown = async () => {
       await stopJobs();
       await app.close();
@@ -117,6 +118,21 @@ auditCmd
     }
     console.error(`audit chain BROKEN at sequence ${r.firstBadSeq}: ${r.reason}`);
     process.exitCode = 1;
+  });
+
+program
+  .command('trace')
+  .description('name the delivery (batch export) a leaked CSV/NDJSON file came from by its canary rows; exits 1 when none matches')
+  .argument('<file>', 'the file (CSV or NDJSON)')
+  .action(async (file: string) => {
+    const k = await boot();
+    const { trace } = await import('./cli/trace.js');
+    try {
+      const r = await trace(k.db.kysely, file, { out: process.stdout, err: process.stderr });
+      process.exitCode = r.exitCode;
+    } finally {
+      await k.db.close();
+    }
   });
 
 program

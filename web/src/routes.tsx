@@ -64,6 +64,9 @@ import { RequestPage as ShareRequestPage, RequestsPage as ShareRequestsPage } fr
 import { InboxPage as ShareInboxPage } from './pages/sharing/InboxPage';
 import { GrantsPage as ShareGrantsPage } from './pages/sharing/GrantsPage';
 import { canRequestShare, canSeeSharing } from './pages/sharing/parts';
+import { UseRequestsPage } from './pages/sharing/UseRequestsPage';
+import { DisputesPage } from './pages/sharing/DisputesPage';
+import { FlagOutlined, NodeExpandOutlined } from '@ant-design/icons';
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 
@@ -106,6 +109,8 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/sharing/requests/:id', menu: false, parent: '/sharing/requests', title: 'page.shareRequest', group: 'work', icon: <SendOutlined />, allowed: canSeeSharing, element: <ShareRequestPage /> },
   { path: '/sharing/inbox', title: 'page.shareInbox', group: 'work', icon: <InboxOutlined />, allowed: (me) => me.org.roles.includes('institution'), element: <ShareInboxPage /> },
   { path: '/sharing/grants', title: 'page.shareGrants', group: 'work', icon: <KeyOutlined />, allowed: canSeeSharing, element: <ShareGrantsPage /> },
+  { path: '/sharing/use-requests', title: 'page.useRequests', group: 'work', icon: <NodeExpandOutlined />, allowed: (me) => me.org.roles.includes('institution'), element: <UseRequestsPage /> },
+  { path: '/sharing/disputes', title: 'page.disputes', group: 'work', icon: <FlagOutlined />, allowed: (me) => canSeeSharing(me) || me.org.roles.includes('platform_admin'), element: <DisputesPage /> },
   { path: '/reflow', title: 'page.reflow', group: 'work', icon: <RetweetOutlined />, allowed: canSeeReflow, element: <ReflowPage /> },
   { path: '/quality', title: 'page.quality', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <QualityPage /> },
   { path: '/quality/orgs/:orgId', menu: false, parent: '/quality', title: 'page.qualityOrg', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <OrgQualityPage /> },

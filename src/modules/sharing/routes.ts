@@ -1,12 +1,21 @@
-/** Sharing routes: share requests (000 第十四条), instant-share conditions, and grants. */
+/** Sharing routes: share requests (000 第十四条), instant-share conditions, grants, use requests (第十五条) and disputes (第十六条). */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kernel } from '../../kernel/context.js';
 import { authOf } from '../../kernel/http.js';
 import * as requests from './service.js';
 import * as grants from './grants.service.js';
+import * as useRequests from './use-requests.js';
+import * as disputes from './disputes.js';
 import {
+  CreateDisputeBody,
   CreateRequestBody,
+  CreateUseRequestBody,
+  DisputeParams,
+  DisputeQuery,
+  DisputeStepBody,
+  UseRequestParams,
+  UseRequestQuery,
   DecideBody,
   ExtendBody,
   GrantParams,
@@ -104,4 +113,63 @@ export const sharingRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app,
       async (req) => grants.changeGrant(k, authOf(req), req.params.id, event, req.body),
     );
   }
+
+  // ── Use limits (000 第十五条) ──
+
+  r.post(
+    '/api/v1/grants/:id/use-requests',
+    {
+      schema: {
+        tags,
+        summary: '申请扩大使用范围或提供给第三方（被授权单位数据工作机构负责人）',
+        description: '000 第十五条：确需扩大使用范围、用于其他目的或者提供给第三方的，应当经数据提供单位同意。返回 201，状态 pending。',
+        params: GrantParams,
+        body: CreateUseRequestBody,
+      },
+    },
+    async (req, reply) => reply.status(201).send(await useRequests.createUseRequest(k, authOf(req), req.params.id, req.body)),
+  );
+
+  r.get(
+    '/api/v1/use-requests',
+    { schema: { tags, summary: '扩大使用/提供第三方申请列表：本单位提出的（requester）或向本单位提出的（provider）', querystring: UseRequestQuery } },
+    async (req) => useRequests.listUseRequests(k, authOf(req), req.query),
+  );
+
+  r.get('/api/v1/use-requests/:id', { schema: { tags, summary: '扩大使用/提供第三方申请详情', params: UseRequestParams } }, async (req) =>
+    useRequests.getUseRequest(k, authOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/v1/use-requests/:id/decide',
+    { schema: { tags, summary: '答复扩大使用/提供第三方申请（数据提供单位）：同意或不同意（须说明理由并提供依据）', params: UseRequestParams, body: DecideBody } },
+    async (req) => useRequests.decideUseRequest(k, authOf(req), req.params.id, req.body),
+  );
+
+  // ── Disputes (000 第十六条) ──
+
+  r.post(
+    '/api/v1/disputes',
+    {
+      schema: {
+        tags,
+        summary: '提出共享争议（共享申请或授权的一方）',
+        description: '000 第十六条：先行协商；协商不成由同级营商环境建设主管部门协调处理，仍未达成一致的报本级人民政府决定；跨层级、跨地域的争议由省营商环境建设主管部门协调处理。返回 201。',
+        body: CreateDisputeBody,
+      },
+    },
+    async (req, reply) => reply.status(201).send(await disputes.openDispute(k, authOf(req), req.body)),
+  );
+
+  r.get('/api/v1/disputes', { schema: { tags, summary: '共享争议列表（本单位为一方、本单位协调处理或全部）', querystring: DisputeQuery } }, async (req) =>
+    disputes.listDisputes(k, authOf(req), req.query),
+  );
+
+  r.get('/api/v1/disputes/:id', { schema: { tags, summary: '共享争议详情（含各步记录）', params: DisputeParams } }, async (req) => disputes.getDispute(k, authOf(req), req.params.id));
+
+  r.post(
+    '/api/v1/disputes/:id/steps',
+    { schema: { tags, summary: '记录争议处理的一步：resolve 达成一致 · escalate 提请协调/报请决定 · decide 记录政府决定', params: DisputeParams, body: DisputeStepBody } },
+    async (req) => disputes.disputeStep(k, authOf(req), req.params.id, req.body),
+  );
 };

@@ -71,3 +71,58 @@ export const GrantQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('subject'), Type.Literal('provider')], { description: '不填：本单位作为被授权方或提供方的全部授权' })),
 });
 export type GrantQuery = Static<typeof GrantQuery>;
+
+// ── Use limits (000 第十五条) ──
+
+/** `POST /api/v1/grants/{id}/use-requests`: widen a grant's use, or pass its data to a third org. */
+export const CreateUseRequestBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('widen'), Type.Literal('transfer')], { description: 'widen 扩大使用范围/用于其他目的 · transfer 提供给第三方' }),
+    purpose: Text('新的使用目的/场景（widen）或第三方的使用目的（transfer）'),
+    scope: Text('使用范围'),
+    fields: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 500, description: 'widen：变更后的全部数据项；transfer：提供给第三方的数据项（须在授权范围内）；不填：授权的数据项' })),
+    validUntil: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'widen：延长后的使用时限；transfer：第三方的使用时限；不填：授权的使用时限' })),
+    thirdOrgId: Type.Optional(Uuid),
+    reason: Type.String({ minLength: 1, maxLength: 2000, description: '确需扩大使用或提供给第三方的理由' }),
+  },
+  { additionalProperties: false },
+);
+export type CreateUseRequestBody = Static<typeof CreateUseRequestBody>;
+
+export const UseRequestParams = Type.Object({ id: Uuid });
+export const UseRequestQuery = Type.Object({
+  role: Type.Optional(Type.Union([Type.Literal('requester'), Type.Literal('provider')], { description: 'requester 本单位提出的（默认）· provider 向本单位提出的' })),
+  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')])),
+});
+export type UseRequestQuery = Static<typeof UseRequestQuery>;
+
+// ── Disputes (000 第十六条) ──
+
+export const CreateDisputeBody = Type.Object(
+  {
+    shareRequestId: Type.Optional(Uuid),
+    grantId: Type.Optional(Uuid),
+    subject: Type.String({ minLength: 1, maxLength: 200, description: '争议事项' }),
+    claim: Type.String({ minLength: 1, maxLength: 4000, description: '主张及事实理由' }),
+  },
+  { additionalProperties: false },
+);
+export type CreateDisputeBody = Static<typeof CreateDisputeBody>;
+
+export const DisputeStepBody = Type.Object(
+  {
+    action: Type.Union([Type.Literal('resolve'), Type.Literal('escalate'), Type.Literal('decide')], {
+      description: 'resolve 协商/协调达成一致 · escalate 协商不成提请协调、协调不成报请政府决定 · decide 记录政府决定',
+    }),
+    outcome: Type.String({ maxLength: 500, description: '本步结果' }),
+    text: Type.String({ maxLength: 4000, description: '情况记录（协议内容、协调意见或决定文书）' }),
+  },
+  { additionalProperties: false },
+);
+export type DisputeStepBody = Static<typeof DisputeStepBody>;
+
+export const DisputeParams = Type.Object({ id: Uuid });
+export const DisputeQuery = Type.Object({
+  role: Type.Optional(Type.Union([Type.Literal('party'), Type.Literal('authority'), Type.Literal('all')], { description: 'party 本单位为一方（默认）· authority 本单位协调处理 · all 全部（平台管理员）' })),
+});
+export type DisputeQuery = Static<typeof DisputeQuery>;

@@ -1,4 +1,4 @@
-/** Kysely table types of the sharing module (migrations/0013). */
+/** Kysely table types of the sharing module (migrations/0013, 0016). */
 import type { ColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -78,8 +78,74 @@ export interface GrantsTable {
   created_at: Timestamp;
 }
 
+export type UseRequestKind = 'widen' | 'transfer';
+export type UseRequestStatus = 'pending' | 'approved' | 'refused';
+
+/** A request to widen a grant's use or pass its data to a third org (000 第十五条; migrations/0016). */
+export interface UseRequestsTable {
+  id: string;
+  grant_id: string;
+  kind: UseRequestKind;
+  requester_org_id: string;
+  provider_org_id: string;
+  created_by: string;
+  purpose: string;
+  scope: string;
+  fields: string[] | null;
+  /** `date`, YYYY-MM-DD text. */
+  valid_until: string | null;
+  third_org_id: string | null;
+  reason: string;
+  status: UseRequestStatus;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  refusal_basis: string | null;
+  new_grant_id: string | null;
+  created_at: Timestamp;
+}
+
+export type DisputeStatus = 'negotiation' | 'coordination' | 'decision' | 'resolved' | 'decided';
+export type DisputeRoute = 'same_level' | 'cross_level' | 'cross_region';
+export type DisputeCaseType = 'share_request' | 'grant';
+
+/** A sharing dispute (000 第十六条; migrations/0016). */
+export interface DisputesTable {
+  id: string;
+  case_type: DisputeCaseType;
+  case_id: string;
+  claimant_org_id: string;
+  respondent_org_id: string;
+  created_by: string;
+  subject: string;
+  claim: string;
+  route: DisputeRoute;
+  level_region_code: string;
+  authority_org_id: string;
+  status: DisputeStatus;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface DisputeStepsTable {
+  id: string;
+  dispute_id: string;
+  seq: number;
+  action: 'open' | 'resolve' | 'escalate' | 'decide';
+  from_status: DisputeStatus | null;
+  to_status: DisputeStatus;
+  actor_user_id: string;
+  actor_org_id: string;
+  outcome: string;
+  text: string;
+  at: Timestamp;
+}
+
 export interface SharingTables {
   share_requests: ShareRequestsTable;
   share_instant_conditions: ShareInstantConditionsTable;
   grants: GrantsTable;
+  use_requests: UseRequestsTable;
+  disputes: DisputesTable;
+  dispute_steps: DisputeStepsTable;
 }

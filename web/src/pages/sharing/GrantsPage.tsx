@@ -11,6 +11,8 @@ import { LawHint } from '../../components/LawHint';
 import { sharingApi, type Grant } from './api';
 import { ART_USE_LIMITS, GrantStatusTag, isProviderAnswerer, isSubjectLoader } from './parts';
 import { GrantKeysCard, GrantUsageCard } from './GrantAccess';
+import { UseRequestModal, canRequestUse } from './UseRequestsPage';
+import { DisputeModal, canOpenDispute } from './DisputesPage';
 
 type GrantEvent = 'suspend' | 'resume' | 'revoke';
 
@@ -78,6 +80,8 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
   const me = useMe();
   const { t, tMaybe, dateTime, deadline } = useI18n();
   const { data: g, error } = useAsync(() => (id ? sharingApi.grant(id) : Promise.resolve(undefined)), id ?? '');
+  const [asking, setAsking] = useState(false);
+  const [disputing, setDisputing] = useState(false);
   return (
     <Drawer open={!!id} onClose={onClose} width={760} title={t('sharing.grants.detail')} destroyOnHidden>
       {error && <Alert type="error" showIcon message={errorText(error, t)} />}
@@ -90,6 +94,20 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
                   {t(`sharing.grants.${e}`)}
                 </Button>
               ))}
+            </Space>
+          )}
+          {((g.status === 'active' && canRequestUse(me, g.subject.id)) || canOpenDispute(me, [g.provider.id, g.subject.id])) && (
+            <Space wrap>
+              {g.status === 'active' && canRequestUse(me, g.subject.id) && (
+                <Button onClick={() => setAsking(true)} data-testid="grant-use-request">
+                  {t('sharing.use.request')}
+                </Button>
+              )}
+              {canOpenDispute(me, [g.provider.id, g.subject.id]) && (
+                <Button onClick={() => setDisputing(true)} data-testid="grant-dispute">
+                  {t('sharing.dispute.open')}
+                </Button>
+              )}
             </Space>
           )}
           <Descriptions column={1} size="small" bordered data-testid="grant-detail">
@@ -110,7 +128,9 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
               </Space>
             </Descriptions.Item>
             <Descriptions.Item label={t('sharing.grants.col.methods')}>{g.methods.map((m) => tMaybe(`sharing.method.${m}`) ?? m).join('、')}</Descriptions.Item>
-            <Descriptions.Item label={t('sharing.grants.col.purpose')}>{g.purpose}</Descriptions.Item>
+            <Descriptions.Item label={t('sharing.grants.col.purpose')}>
+              <span data-testid="grant-purpose">{g.purpose}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('sharing.grants.col.validFrom')}>{dateTime(g.validFrom)}</Descriptions.Item>
             <Descriptions.Item label={t('sharing.grants.col.validUntil')}>{deadline(g.validUntil)}</Descriptions.Item>
             {g.source.caseType === 'share_request' && (
@@ -121,6 +141,8 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
           </Descriptions>
           {isSubjectLoader(me, g.subject.id) && <GrantKeysCard grant={g} />}
           <GrantUsageCard grantId={g.id} />
+          {asking && <UseRequestModal grant={g} onClose={() => setAsking(false)} />}
+          <DisputeModal target={disputing ? { grantId: g.id } : undefined} onClose={() => setDisputing(false)} />
         </Space>
       )}
     </Drawer>

@@ -14,9 +14,10 @@ import { errorText } from '../../lib/errors';
 import { LawHint } from '../../components/LawHint';
 import { sharingApi, type ShareRequest } from './api';
 import { ConsentModal, ExtendModal, RefuseModal } from './Dialogs';
+import { DisputeModal, canOpenDispute } from './DisputesPage';
 import { ART_REQUEST, DutyLine, RequestStatusTag, canConsentExtension, canSign, isProviderAnswerer } from './parts';
 
-type Dialog = 'refuse' | 'extend' | 'consent' | null;
+type Dialog = 'refuse' | 'extend' | 'consent' | 'dispute' | null;
 
 function stepsOf(r: ShareRequest): { current: number; status: 'process' | 'finish' | 'error' | 'wait' } {
   switch (r.status) {
@@ -54,6 +55,8 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
     answer: provider && r.status === 'pending',
     extend: provider && r.status === 'pending' && !pendingExtension && r.duty?.status === 'open' && !r.duty.overdue && (r.duty.extensionCount ?? 0) === 0,
     consent: canConsentExtension(me) && r.status === 'pending' && pendingExtension,
+    // Either party may raise a dispute once the requester has signed (000 第十六条).
+    dispute: r.signedAt !== null && canOpenDispute(me, [r.requester.orgId, r.provider.id]),
   };
   const changed = (next: ShareRequest, done: string) => {
     message.success(done);
@@ -93,7 +96,7 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
         <Alert type="warning" showIcon icon={<EditOutlined />} message={t('sharing.toSign')} description={<LawHint source={ART_REQUEST} mode="line" />} />
       )}
 
-      {(can.sign || can.answer || can.extend || can.consent) && (
+      {(can.sign || can.answer || can.extend || can.consent || can.dispute) && (
         <Space wrap>
           {can.sign && (
             <Popconfirm
@@ -130,6 +133,11 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
           {can.consent && (
             <Button type="primary" icon={<ClockCircleOutlined />} onClick={() => setDialog('consent')} data-testid="share-consent">
               {t('sharing.consent')}
+            </Button>
+          )}
+          {can.dispute && (
+            <Button onClick={() => setDialog('dispute')} data-testid="share-dispute">
+              {t('sharing.dispute.open')}
             </Button>
           )}
         </Space>
@@ -211,6 +219,7 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
 
       <RefuseModal r={dialog === 'refuse' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.refused'))} />
       <ExtendModal r={dialog === 'extend' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.extend.sent'))} />
+      <DisputeModal target={dialog === 'dispute' ? { shareRequestId: r.id } : undefined} onClose={() => setDialog(null)} />
       <ConsentModal r={dialog === 'consent' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.consent.done'))} />
     </Space>
   );

@@ -139,3 +139,92 @@ export const sharingApi = {
   changeGrant: (grantId: string, event: 'suspend' | 'resume' | 'revoke', reason: string) =>
     request<Grant>('POST', `/api/v1/grants/${id(grantId)}/${event}`, { body: { reason } }),
 };
+
+// ── Use limits (000 第十五条) and disputes (000 第十六条) ──
+
+export type UseRequestKind = 'widen' | 'transfer';
+export type UseRequestStatus = 'pending' | 'approved' | 'refused';
+export const USE_REQUEST_STATUSES: readonly UseRequestStatus[] = ['pending', 'approved', 'refused'];
+
+/** A request to widen a grant's use or pass its data to a third org (the server's UseRequestView). */
+export interface UseRequest {
+  id: string;
+  grant: { id: string; entry: { id: string; code: string; name: string | null } };
+  kind: UseRequestKind;
+  requester: { orgId: string; orgName: string; userId: string; userName: string };
+  provider: { id: string; name: string };
+  thirdOrg: { id: string; name: string } | null;
+  purpose: string;
+  scope: string;
+  fields: string[] | null;
+  validUntil: string | null;
+  reason: string;
+  status: UseRequestStatus;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  refusalBasis: string | null;
+  newGrantId: string | null;
+  createdAt: string;
+  late: boolean;
+  duty: ShareDuty | null;
+}
+
+export interface UseRequestInput {
+  kind: UseRequestKind;
+  purpose: string;
+  scope: string;
+  fields?: string[];
+  validUntil?: string;
+  thirdOrgId?: string;
+  reason: string;
+}
+
+export type DisputeStatus = 'negotiation' | 'coordination' | 'decision' | 'resolved' | 'decided';
+export type DisputeRoute = 'same_level' | 'cross_level' | 'cross_region';
+export type DisputeAction = 'resolve' | 'escalate' | 'decide';
+
+export interface DisputeStep {
+  seq: number;
+  action: DisputeAction | 'open';
+  from: DisputeStatus | null;
+  to: DisputeStatus;
+  actor: { userId: string; userName: string; orgId: string; orgName: string };
+  outcome: string;
+  text: string;
+  at: string;
+}
+
+/** A sharing dispute with its steps; `actions` are what the caller may do now (the server's DisputeView). */
+export interface Dispute {
+  id: string;
+  case: { type: 'share_request' | 'grant'; id: string };
+  claimant: { id: string; name: string };
+  respondent: { id: string; name: string };
+  subject: string;
+  claim: string;
+  route: DisputeRoute;
+  level: { code: string; name: string };
+  authority: { id: string; name: string };
+  government: string;
+  status: DisputeStatus;
+  nextActor: 'parties' | 'authority' | null;
+  actions: DisputeAction[];
+  createdAt: string;
+  closedAt: string | null;
+  steps: DisputeStep[];
+}
+
+export const useLimitApi = {
+  create: (grantId: string, body: UseRequestInput) => request<UseRequest>('POST', `/api/v1/grants/${id(grantId)}/use-requests`, { body }),
+  list: (q: { role: 'requester' | 'provider'; status?: UseRequestStatus }) => request<{ items: UseRequest[] }>('GET', '/api/v1/use-requests', { query: q }),
+  get: (useRequestId: string) => request<UseRequest>('GET', `/api/v1/use-requests/${id(useRequestId)}`),
+  decide: (useRequestId: string, body: { decision: 'approve' | 'refuse'; reason?: string; basis?: string }) =>
+    request<UseRequest>('POST', `/api/v1/use-requests/${id(useRequestId)}/decide`, { body }),
+};
+
+export const disputesApi = {
+  open: (body: { shareRequestId?: string; grantId?: string; subject: string; claim: string }) => request<Dispute>('POST', '/api/v1/disputes', { body }),
+  list: (role: 'party' | 'authority' | 'all') => request<{ items: Dispute[] }>('GET', '/api/v1/disputes', { query: { role } }),
+  get: (disputeId: string) => request<Dispute>('GET', `/api/v1/disputes/${id(disputeId)}`),
+  step: (disputeId: string, body: { action: DisputeAction; outcome: string; text: string }) => request<Dispute>('POST', `/api/v1/disputes/${id(disputeId)}/steps`, { body }),
+};
