@@ -6,14 +6,12 @@
  * same fields; a suspended, revoked or expired grant refuses the very next page; a key of another
  * grant or entry is refused; every read is one usage row and one audit event.
  */
-import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
-import { versionColumns } from '../catalog/repo.js';
 import type { CatalogField } from '../catalog/tables.js';
-import { PEOPLE_FIELDS } from '../ingest/factories.js';
+import { makePublishedEntry, PEOPLE_FIELDS } from '../ingest/factories.js';
 import { synthBankCard, synthIdNumber, synthUscc } from '../ingest/synth.js';
 
 let env: TestEnv;
@@ -103,51 +101,7 @@ async function approvedGrant(entryId: string, fields: string[], method = 'api'):
 }
 
 /** A published conditional entry of 省公安厅 with the people fields, provided by service API and batch. */
-async function publishedApiEntry(name: string, fields: CatalogField[] = PEOPLE_FIELDS): Promise<string> {
-  const org = await db().selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', '海南省公安厅').executeTakeFirstOrThrow();
-  const seq = 900 + Math.floor(Math.random() * 99_000);
-  const id = randomUUID();
-  const now = env.k.clock.now();
-  await db()
-    .insertInto('catalog_entries')
-    .values({ id, code: `${org.region_code}-${org.uscc ?? ''}-D${seq}`, provider_org_id: org.id, region_code: org.region_code, seq, published_version: 1, latest_version: 1, created_at: now, updated_at: now })
-    .execute();
-  await db()
-    .insertInto('catalog_versions')
-    .values({
-      id: randomUUID(),
-      entry_id: id,
-      version: 1,
-      status: 'published',
-      ...versionColumns({
-        name,
-        format: 'table',
-        fields,
-        shareAttr: 'conditional',
-        shareConditions: { scope: '政务部门履职', usage: '身份核验' },
-        openAttr: 'none',
-        notOpenReason: 'personal_info',
-        operationAttr: false,
-        provisionMethods: ['api', 'batch'],
-        updateFrequency: 'daily',
-        category: '人口',
-        grade: 'important',
-      }),
-      change_note: null,
-      update_case_id: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-      submitted_by: null,
-      submitted_at: now,
-      reviewed_at: now,
-      reviewed_by: null,
-      review_comment: null,
-      published_at: now,
-    })
-    .execute();
-  return id;
-}
+const publishedApiEntry = (name: string, fields: CatalogField[] = PEOPLE_FIELDS) => makePublishedEntry(env.k, '海南省公安厅', fields, name, { provisionMethods: ['api', 'batch'] });
 
 async function codeOf(id: string) {
   return (await db().selectFrom('catalog_entries').select('code').where('id', '=', id).executeTakeFirstOrThrow()).code;

@@ -16,8 +16,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { trace } from '../../cli/trace.js';
-import { versionColumns } from '../catalog/repo.js';
-import { PEOPLE_FIELDS } from '../ingest/factories.js';
+import { makePublishedEntry, PEOPLE_FIELDS } from '../ingest/factories.js';
 import { synthBankCard, synthIdNumber, synthUscc } from '../ingest/synth.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
 import { exportJob, exportsSettled, type ExportView } from './export.js';
@@ -87,51 +86,8 @@ async function approvedGrant(entryId: string, fields: string[], method: string):
   return { grantId: decided.grantId, requestId: r.id };
 }
 
-async function publishedEntry(name: string): Promise<string> {
-  const org = await db().selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', '海南省公安厅').executeTakeFirstOrThrow();
-  const seq = 900 + Math.floor(Math.random() * 99_000);
-  const id = randomUUID();
-  const now = env.k.clock.now();
-  await db()
-    .insertInto('catalog_entries')
-    .values({ id, code: `${org.region_code}-${org.uscc ?? ''}-D${seq}`, provider_org_id: org.id, region_code: org.region_code, seq, published_version: 1, latest_version: 1, created_at: now, updated_at: now })
-    .execute();
-  await db()
-    .insertInto('catalog_versions')
-    .values({
-      id: randomUUID(),
-      entry_id: id,
-      version: 1,
-      status: 'published',
-      ...versionColumns({
-        name,
-        format: 'table',
-        fields: PEOPLE_FIELDS,
-        shareAttr: 'conditional',
-        shareConditions: { scope: '政务部门履职', usage: '身份核验' },
-        openAttr: 'none',
-        notOpenReason: 'personal_info',
-        operationAttr: false,
-        provisionMethods: ['api', 'batch', 'file'],
-        updateFrequency: 'daily',
-        category: '人口',
-        grade: 'important',
-      }),
-      change_note: null,
-      update_case_id: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-      submitted_by: null,
-      submitted_at: now,
-      reviewed_at: now,
-      reviewed_by: null,
-      review_comment: null,
-      published_at: now,
-    })
-    .execute();
-  return id;
-}
+/** A published conditional entry of 省公安厅 with the people fields, provided by service API, batch and file. */
+const publishedEntry = (name: string) => makePublishedEntry(env.k, '海南省公安厅', PEOPLE_FIELDS, name, { provisionMethods: ['api', 'batch', 'file'] });
 
 /** Asks for an export and waits until it is ready (or failed). */
 async function exported(grantId: string, format: 'csv' | 'ndjson', filters?: Record<string, string>): Promise<ExportView> {

@@ -23,8 +23,14 @@ export const PEOPLE_FIELDS: CatalogField[] = [
   { name: 'updated_at', label: '更新时间', type: 'datetime' },
 ];
 
+/** What a test entry may set beyond its fields and name. */
+export interface EntryOptions {
+  /** 提供方式 (default: batch only). */
+  provisionMethods?: Array<'api' | 'batch' | 'file'>;
+}
+
 /** Inserts the published catalog version `version` of an entry with these fields. */
-async function insertPublishedVersion(k: Kernel, entryId: string, version: number, fields: CatalogField[], name: string): Promise<void> {
+async function insertPublishedVersion(k: Kernel, entryId: string, version: number, fields: CatalogField[], name: string, opts: EntryOptions = {}): Promise<void> {
   const now = k.clock.now();
   await k.db.kysely
     .insertInto('catalog_versions')
@@ -42,7 +48,7 @@ async function insertPublishedVersion(k: Kernel, entryId: string, version: numbe
         openAttr: 'none',
         notOpenReason: 'personal_info',
         operationAttr: false,
-        provisionMethods: ['batch'],
+        provisionMethods: opts.provisionMethods ?? ['batch'],
         updateFrequency: 'daily',
         category: '人口',
         grade: 'important',
@@ -63,7 +69,7 @@ async function insertPublishedVersion(k: Kernel, entryId: string, version: numbe
 }
 
 /** Inserts a published entry (version 1) of the org whose name is given; returns its id. */
-export async function makePublishedEntry(k: Kernel, orgName: string, fields: CatalogField[] = PEOPLE_FIELDS, name = '测试人口数据'): Promise<string> {
+export async function makePublishedEntry(k: Kernel, orgName: string, fields: CatalogField[] = PEOPLE_FIELDS, name = '测试人口数据', opts: EntryOptions = {}): Promise<string> {
   const db = k.db.kysely;
   const org = await db.selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', orgName).executeTakeFirstOrThrow();
   const seq = 900 + Math.floor(Math.random() * 99_000);
@@ -73,7 +79,7 @@ export async function makePublishedEntry(k: Kernel, orgName: string, fields: Cat
     .insertInto('catalog_entries')
     .values({ id, code: `${org.region_code}-${org.uscc ?? ''}-T${seq}`, provider_org_id: org.id, region_code: org.region_code, seq, published_version: 1, latest_version: 1, created_at: now, updated_at: now })
     .execute();
-  await insertPublishedVersion(k, id, 1, fields, name);
+  await insertPublishedVersion(k, id, 1, fields, name, opts);
   return id;
 }
 

@@ -1,7 +1,7 @@
 /** The answer dialogs of a share request: refuse (reason and basis), apply for an extension, decide an extension. */
 import { useState } from 'react';
 import { Alert, Form, Input, InputNumber, Modal, Radio, Space, type FormInstance } from 'antd';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
 import { applyFieldErrors, errorText } from '../../lib/errors';
 import { useNumberParam } from '../../lib/law';
 import { LawHint } from '../../components/LawHint';
@@ -15,11 +15,11 @@ interface DialogProps {
 }
 
 /** Runs a dialog's call, keeping the server's refusal in the dialog (whole sentence above, field messages under the fields). */
-function useSubmit(fields: readonly string[]) {
+function useSubmit<T = ShareRequest>(fields: readonly string[]) {
   const { t } = useI18n();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
-  const run = async <V,>(form: FormInstance<V>, call: () => Promise<ShareRequest>, onDone: (r: ShareRequest) => void) => {
+  const run = async <V,>(form: FormInstance<V>, call: () => Promise<T>, onDone: (r: T) => void) => {
     setSaving(true);
     setError(undefined);
     try {
@@ -36,20 +36,35 @@ function useSubmit(fields: readonly string[]) {
   return { saving, error, setError, run };
 }
 
-/** 不同意共享: "应当说明理由并提供依据" (000 第十四条); both fields required, checked as you type. */
-export function RefuseModal({ r, onClose, onDone }: DialogProps) {
+/** What a refusal dialog says and where its fields are found by tests; the texts are message keys. */
+export interface RefusalTexts {
+  title: MessageKey;
+  hint: MessageKey;
+  reasonRequired: MessageKey;
+  reasonPlaceholder: MessageKey;
+  basisRequired: MessageKey;
+  /** The article that demands reason and basis. */
+  source: string;
+  /** Prefix of the test ids: `<prefix>-reason`, `-basis`, `-submit`, `-error`. */
+  testId: string;
+}
+
+/**
+ * A refusal that must carry its reason and its legal basis ("应当说明理由并提供依据"): both fields
+ * required, checked as you type; the server's refusal stays in the dialog.
+ */
+export function RefusalModal<T>({ open, texts, onClose, onSubmit, onDone }: { open: boolean; texts: RefusalTexts; onClose: () => void; onSubmit: (v: { reason: string; basis: string }) => Promise<T>; onDone: (r: T) => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<{ reason: string; basis: string }>();
-  const { saving, error, setError, run } = useSubmit(['reason', 'basis']);
+  const { saving, error, setError, run } = useSubmit<T>(['reason', 'basis']);
   const submit = async () => {
-    if (!r) return;
     const v = await form.validateFields();
-    await run(form, () => sharingApi.decide(r.id, { decision: 'refuse', reason: v.reason.trim(), basis: v.basis.trim() }), onDone);
+    await run(form, () => onSubmit({ reason: v.reason.trim(), basis: v.basis.trim() }), onDone);
   };
   return (
     <Modal
-      open={!!r}
-      title={t('sharing.refuse.title')}
+      open={open}
+      title={t(texts.title)}
       onCancel={() => {
         setError(undefined);
         onClose();
@@ -57,23 +72,38 @@ export function RefuseModal({ r, onClose, onDone }: DialogProps) {
       onOk={submit}
       confirmLoading={saving}
       okText={t('sharing.refuse')}
-      okButtonProps={{ danger: true, 'data-testid': 'refuse-submit' }}
+      okButtonProps={{ danger: true, 'data-testid': `${texts.testId}-submit` }}
       destroyOnHidden
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Alert type="info" showIcon message={t('sharing.refuse.hint')} description={<LawHint source={ART_REQUEST} mode="line" />} />
-        {error && <Alert type="error" showIcon message={error} data-testid="refuse-error" />}
+        <Alert type="info" showIcon message={t(texts.hint)} description={<LawHint source={texts.source} mode="line" />} />
+        {error && <Alert type="error" showIcon message={error} data-testid={`${texts.testId}-error`} />}
         <Form form={form} layout="vertical">
-          <Form.Item name="reason" label={t('sharing.reason')} rules={[{ required: true, whitespace: true, message: t('sharing.refuse.reason.required') }]}>
-            <Input.TextArea rows={3} maxLength={2000} placeholder={t('sharing.refuse.reason.placeholder')} data-testid="refuse-reason" />
+          <Form.Item name="reason" label={t('sharing.reason')} rules={[{ required: true, whitespace: true, message: t(texts.reasonRequired) }]}>
+            <Input.TextArea rows={3} maxLength={2000} placeholder={t(texts.reasonPlaceholder)} data-testid={`${texts.testId}-reason`} />
           </Form.Item>
-          <Form.Item name="basis" label={t('sharing.refuse.basis')} rules={[{ required: true, whitespace: true, message: t('sharing.refuse.basis.required') }]}>
-            <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.refuse.basis.placeholder')} data-testid="refuse-basis" />
+          <Form.Item name="basis" label={t('sharing.refuse.basis')} rules={[{ required: true, whitespace: true, message: t(texts.basisRequired) }]}>
+            <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.refuse.basis.placeholder')} data-testid={`${texts.testId}-basis`} />
           </Form.Item>
         </Form>
       </Space>
     </Modal>
   );
+}
+
+const SHARE_REFUSAL: RefusalTexts = {
+  title: 'sharing.refuse.title',
+  hint: 'sharing.refuse.hint',
+  reasonRequired: 'sharing.refuse.reason.required',
+  reasonPlaceholder: 'sharing.refuse.reason.placeholder',
+  basisRequired: 'sharing.refuse.basis.required',
+  source: ART_REQUEST,
+  testId: 'refuse',
+};
+
+/** 不同意共享: "应当说明理由并提供依据" (000 第十四条). */
+export function RefuseModal({ r, onClose, onDone }: DialogProps) {
+  return <RefusalModal open={!!r} texts={SHARE_REFUSAL} onClose={onClose} onDone={onDone} onSubmit={(v) => sharingApi.decide(r?.id ?? '', { decision: 'refuse', ...v })} />;
 }
 
 /** The provider asks the sharing authority for more time: days up to the profile's maximum, and the special reason. */

@@ -22,6 +22,7 @@ import { OrgSelect } from '../../components/OrgSelect';
 import { StatusTag, type Tone } from '../../components/StatusTag';
 import { useLimitApi, type Grant, type UseRequest, type UseRequestKind, type UseRequestStatus } from './api';
 import { ART_USE_LIMITS, DutyLine, isProviderAnswerer } from './parts';
+import { RefusalModal, type RefusalTexts } from './Dialogs';
 
 /** "经数据提供单位同意": the subject org's data officer asks (the server checks again). */
 export const canRequestUse = (me: Me, subjectId: string): boolean => me.org.id === subjectId && me.user.roles.includes('data_officer');
@@ -61,56 +62,19 @@ function AskedCell({ u }: { u: UseRequest }) {
   );
 }
 
+const USE_REFUSAL: RefusalTexts = {
+  title: 'sharing.use.refuse.title',
+  hint: 'sharing.use.refuse.hint',
+  reasonRequired: 'sharing.use.refuse.reason.required',
+  reasonPlaceholder: 'sharing.use.refuse.reason.placeholder',
+  basisRequired: 'sharing.use.refuse.basis.required',
+  source: ART_USE_LIMITS,
+  testId: 'use-refuse',
+};
+
 /** 不同意: reason and basis both required (000 第十五条, as a refusal to share must state them). */
 function UseRefuseModal({ u, onClose, onDone }: { u: UseRequest | undefined; onClose: () => void; onDone: (u: UseRequest) => void }) {
-  const { t } = useI18n();
-  const [form] = Form.useForm<{ reason: string; basis: string }>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const submit = async () => {
-    if (!u) return;
-    const v = await form.validateFields();
-    setSaving(true);
-    setError(undefined);
-    try {
-      const next = await useLimitApi.decide(u.id, { decision: 'refuse', reason: v.reason.trim(), basis: v.basis.trim() });
-      form.resetFields();
-      onDone(next);
-    } catch (e) {
-      setError(errorText(e, t));
-      applyFieldErrors(form, e, ['reason', 'basis']);
-    } finally {
-      setSaving(false);
-    }
-  };
-  return (
-    <Modal
-      open={!!u}
-      title={t('sharing.use.refuse.title')}
-      onCancel={() => {
-        setError(undefined);
-        onClose();
-      }}
-      onOk={submit}
-      confirmLoading={saving}
-      okText={t('sharing.refuse')}
-      okButtonProps={{ danger: true, 'data-testid': 'use-refuse-submit' }}
-      destroyOnHidden
-    >
-      <Space direction="vertical" style={{ width: '100%' }}>
-        <Alert type="info" showIcon message={t('sharing.use.refuse.hint')} description={<LawHint source={ART_USE_LIMITS} mode="line" />} />
-        {error && <Alert type="error" showIcon message={error} data-testid="use-refuse-error" />}
-        <Form form={form} layout="vertical">
-          <Form.Item name="reason" label={t('sharing.reason')} rules={[{ required: true, whitespace: true, message: t('sharing.use.refuse.reason.required') }]}>
-            <Input.TextArea rows={3} maxLength={2000} placeholder={t('sharing.use.refuse.reason.placeholder')} data-testid="use-refuse-reason" />
-          </Form.Item>
-          <Form.Item name="basis" label={t('sharing.refuse.basis')} rules={[{ required: true, whitespace: true, message: t('sharing.use.refuse.basis.required') }]}>
-            <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.refuse.basis.placeholder')} data-testid="use-refuse-basis" />
-          </Form.Item>
-        </Form>
-      </Space>
-    </Modal>
-  );
+  return <RefusalModal open={!!u} texts={USE_REFUSAL} onClose={onClose} onDone={onDone} onSubmit={(v) => useLimitApi.decide(u?.id ?? '', { decision: 'refuse', ...v })} />;
 }
 
 /** One use request with the provider's answer buttons. */
