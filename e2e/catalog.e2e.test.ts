@@ -246,6 +246,8 @@ e2eSuite('catalog', (t) => {
     const row = page.getByTestId('negative-list').locator('tbody tr.ant-table-row').filter({ hasText: '三亚市纳税人信息（地方）' });
     await waitForText(row, '已签 0/7');
     await row.getByTestId('negative-sign').click();
+    // Confirm once the dialog has opened and shows the seat signed for (a click during its opening animation can be lost).
+    await waitForText(page.locator('.ant-modal-body .ant-select-selection-item'), '网信部门');
     await page.getByTestId('signoff-confirm').click();
     await waitForText(row, '已签 1/7');
     expect(await row.locator('[data-seat="cyberspace"]').getAttribute('data-signed')).toBe('agree');
