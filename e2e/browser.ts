@@ -86,6 +86,18 @@ export function passwordOf(login: string): string {
  * Waits until `locator` shows `text`; on timeout the error says what it showed instead.
  * Returns the first matching element.
  */
+/**
+ * Closes the open drawer, if any, and waits until it is gone. The click is dispatched on the close
+ * button itself: a toast shown over it (e.g. "已同意共享") would otherwise take the pointer.
+ */
+export async function closeDrawer(page: Page): Promise<void> {
+  const close = page.locator('.ant-drawer-open .ant-drawer-close');
+  if (await close.isVisible()) {
+    await close.dispatchEvent('click');
+    await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
+  }
+}
+
 export async function waitForText(locator: Locator, text: string | RegExp, timeout = UI_TIMEOUT): Promise<Locator> {
   const match = locator.filter({ hasText: text }).first();
   try {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { synthIdNumber } from '../src/modules/ingest/synth.js';
-import { e2eSuite, waitForText } from './browser.js';
+import { closeDrawer, e2eSuite, waitForText } from './browser.js';
 import type { E2E } from './browser.js';
 
 const HEADER = 'id_number,name,gender,birth_date,address';
@@ -98,7 +98,7 @@ e2eSuite('ingest', (t) => {
     expect(await history.count()).toBe(2);
     await refusedRow.getByTestId('load-history-report').click();
     await waitForText(page.locator('.ant-drawer-body').getByTestId('load-rejected'), '4');
-    await page.locator('.ant-drawer-close').click();
+    await closeDrawer(page);
 
     // The rows of the live version, previewed.
     await version.locator('.ant-table-row-expand-icon').click();

@@ -11,7 +11,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loginAs, type TestEnv } from '../test/harness.js';
-import { e2eSuite, waitForText } from './browser.js';
+import { closeDrawer, e2eSuite, waitForText } from './browser.js';
 
 const ids = { request: '', grant: '' };
 
@@ -40,14 +40,6 @@ async function setup(env: TestEnv): Promise<void> {
   if (!r.grantId) throw new Error('the unconditional entry was not granted at signature');
   ids.request = r.id;
   ids.grant = r.grantId;
-}
-
-async function closeDrawer(page: Page): Promise<void> {
-  const close = page.locator('.ant-drawer-open .ant-drawer-close');
-  if (await close.isVisible()) {
-    await close.click();
-    await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
-  }
 }
 
 type Switcher = { switchUser: (l: string) => Promise<Page> };

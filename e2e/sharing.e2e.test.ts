@@ -10,7 +10,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TestEnv } from '../test/harness.js';
-import { e2eSuite, waitForText } from './browser.js';
+import { closeDrawer, e2eSuite, waitForText } from './browser.js';
 
 const ids: Record<string, string> = {};
 
@@ -57,14 +57,6 @@ async function openCase(page: Page, table: string, entry: string, status?: strin
   if (status) await waitForText(row, status);
   await row.getByTestId('share-open').click();
   return page.getByTestId('share-request-detail');
-}
-
-async function closeDrawer(page: Page): Promise<void> {
-  const close = page.locator('.ant-drawer-open .ant-drawer-close');
-  if (await close.isVisible()) {
-    await close.click();
-    await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
-  }
 }
 
 type Switcher = { switchUser: (l: string) => Promise<Page> };
