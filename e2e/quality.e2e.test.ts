@@ -101,7 +101,14 @@ e2eSuite(
       await page.goto('/quality/corrections?role=provider');
       const theirs = await waitForText(page.getByTestId('corrections-table').locator('tbody tr'), 'uscc=91460000MA5T00001A');
       await theirs.getByTestId('correction-answer-button').click();
-      await page.locator('.ant-radio-wrapper').filter({ hasText: '核实无误' }).click();
+      // Choose 核实无误 once the dialog is open, until the choice shows (a click during its opening animation can be lost).
+      const notWrong = page.locator('.ant-modal-body .ant-radio-wrapper').filter({ hasText: '核实无误' });
+      await notWrong.waitFor({ state: 'visible' });
+      for (let i = 0; i < 5 && !(await notWrong.evaluate((el) => el.classList.contains('ant-radio-wrapper-checked'))); i++) {
+        await notWrong.click();
+        await page.waitForTimeout(200);
+      }
+      expect(await notWrong.evaluate((el) => el.classList.contains('ant-radio-wrapper-checked'))).toBe(true);
       await page.locator('.ant-modal-footer .ant-btn-primary').click();
       await waitForText(page.locator('.ant-form-item-explain-error'), '核实无误的，须说明理由');
       await page.getByTestId('answer-reason').fill('经核实，名称与登记一致');
