@@ -32,6 +32,12 @@ import { collectionsRoutes } from './modules/collections/routes.js';
 import { sharingRoutes } from './modules/sharing/routes.js';
 import { deliveryRoutes } from './modules/delivery/routes.js';
 import { exportRoutes } from './modules/delivery/export.routes.js';
+import { openApplicationRoutes } from './modules/opening/applications.routes.js';
+import { openDemandRoutes } from './modules/opening/demands.routes.js';
+import { openingGateRoutes } from './modules/opening/gate.routes.js';
+import { openingRoutes } from './modules/opening/routes.js';
+import { ckanRoutes } from './modules/opening/ckan.routes.js';
+import { portalPageHtml } from './modules/opening/seo.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -98,6 +104,11 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(sharingRoutes, { kernel: k });
   await app.register(deliveryRoutes, { kernel: k });
   await app.register(exportRoutes, { kernel: k });
+  await app.register(openApplicationRoutes, { kernel: k });
+  await app.register(openDemandRoutes, { kernel: k });
+  await app.register(openingGateRoutes, { kernel: k });
+  await app.register(openingRoutes, { kernel: k });
+  await app.register(ckanRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;
@@ -109,6 +120,9 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
       if (req.url.startsWith('/api/')) throw new AppError('NOT_FOUND', `没有这个接口：${req.method} ${req.url.split('?')[0]}`);
       const file = path.join(webDir, decodeURIComponent(req.url.split('?')[0] ?? '/'));
       if (file.startsWith(webDir) && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(path.relative(webDir, file));
+      // Portal pages carry their own title and description for search engines.
+      const portal = await portalPageHtml(k, req.url.split('?')[0] ?? '/', indexHtml);
+      if (portal !== null) return reply.type('text/html').header('cache-control', 'no-cache').send(portal);
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     });
   }

@@ -11,5 +11,9 @@ import type { PullTables } from './modules/ingest/pull.tables.js';
 import type { SharingTables } from './modules/sharing/tables.js';
 import type { DeliveryTables } from './modules/delivery/tables.js';
 import type { ExportTables } from './modules/delivery/export.tables.js';
+import type { OpenApplicationTables } from './modules/opening/applications.tables.js';
+import type { OpenDemandTables } from './modules/opening/demands.tables.js';
+import type { OpeningGateTables } from './modules/opening/gate.tables.js';
+import type { OpeningTables } from './modules/opening/tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables, ExportTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables, ExportTables, OpenApplicationTables, OpenDemandTables, OpeningGateTables, OpeningTables {}

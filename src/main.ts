@@ -10,6 +10,7 @@ import { startJobs } from './kernel/jobs.js';
 import { kernelJobs } from './kernel/kernel-jobs.js';
 import { ingestJobs } from './modules/ingest/jobs.js';
 import { exportJob } from './modules/delivery/export.js';
+import { sharingJobs } from './modules/sharing/jobs.js';
 import { verifyChain, verifyOptionsFor } from './kernel/audit.js';
 import { seedDemo } from './demo/seed.js';
 import type { Kernel } from './kernel/context.js';
@@ -69,7 +70,7 @@ program
     if (isEmpty && k.config.seedDemo) printSeed(await seedDemo(k), k);
     else if (isEmpty) console.warn('数据库为空：运行 `gongshu seed-demo` 导入演示省份（或设置 GONGSHU_SEED_DEMO=1 后启动）。');
     const app = await buildApp(k);
-    const stopJobs = startJobs(k, [...kernelJobs, ...ingestJobs, exportJob], (msg, err) => app.log.error({ err }, msg));
+    const stopJobs = startJobs(k, [...kernelJobs, ...ingestJobs, exportJob, ...sharingJobs], (msg, err) => app.log.error({ err }, msg));
     const shutdown = async () => {
       await stopJobs();
       await app.close();

@@ -120,3 +120,4 @@ export async function loginAs(app: FastifyInstance, login: string, password = lo
     del: (url) => request('DELETE', url),
   };
 }
+

@@ -8,6 +8,7 @@ import { SYSTEM_ACTOR, type Kernel } from '../kernel/context.js';
 import { DEMO_ORGS, hasOrgs, insertDemoIdentity } from '../modules/identity/demo.js';
 import { insertDemoCatalog } from '../modules/catalog/demo.js';
 import { insertDemoCollections } from '../modules/collections/demo.js';
+import { insertDemoGatePlans } from '../modules/opening/gate.demo.js';
 import { loadDemoDatasets, type DemoDatasetsResult } from '../modules/ingest/demo.js';
 
 export interface SeedResult {
@@ -35,6 +36,7 @@ export async function seedDemo(k: Kernel): Promise<SeedResult> {
     const users = DEMO_ORGS.reduce((n, o) => n + o.users.length, 0);
     const catalog = await insertDemoCatalog(k, trx, ids);
     await insertDemoCollections(k, trx, ids);
+    await insertDemoGatePlans(k, trx);
     await audit(k, trx, SYSTEM_ACTOR, {
       action: 'demo.seed',
       objectType: 'platform',

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../test/harness.js';
-import { audit, canonicalJson, checkpointHead, eventHash, GENESIS_HASH, splitRange, verifyChain, type StoredEvent } from './audit.js';
+import { audit, canonicalJson, checkpointHead, eventHash, GENESIS_HASH, jsonCopy, splitRange, verifyChain, type StoredEvent } from './audit.js';
 import { SYSTEM_ACTOR } from './context.js';
 import { Crypto, ephemeralKeys } from './crypto.js';
 
@@ -185,6 +185,29 @@ describe('the audit chain', () => {
     expect(splitRange(10, 3)).toEqual([[1, 4], [5, 8], [9, 10]]);
     expect(splitRange(2, 5)).toEqual([[1, 1], [2, 2]]);
     expect(splitRange(0, 4)).toEqual([]);
+  });
+});
+
+describe('details copied as they read back from JSON', () => {
+  it('gives what JSON.parse(JSON.stringify(…)) gives', () => {
+    class Thing {
+      a = 1;
+    }
+    const samples: unknown[] = [
+      { entryCode: 'A001', rows: 100, bytes: 20_480, fields: ['id_number', 'name'], masked: [], filters: ['a:eq'], page: 'first', nothing: null },
+      { a: undefined, f: () => 1, s: Symbol('x'), n: NaN, i: Infinity, z: -0, nested: { deep: [1, undefined, () => 2, Symbol('y'), { b: undefined }] } },
+      { at: new Date('2026-09-18T02:00:00Z'), bad: new Date(NaN), json: { toJSON: () => 'as json' }, thing: new Thing(), map: new Map([[1, 2]]) },
+      Object.assign(Object.create(null) as object, { k: 'v' }),
+      JSON.parse('{"__proto__": {"x": 1}, "y": 2}') as unknown,
+      { 中文: '张三', '1': 'one', b: true, e: '' },
+    ];
+    for (const v of samples) {
+      const copy = jsonCopy(v);
+      expect(copy).toStrictEqual(JSON.parse(JSON.stringify(v)));
+      expect(canonicalJson(copy)).toBe(canonicalJson(JSON.parse(JSON.stringify(v))));
+    }
+    expect(Object.is(jsonCopy(-0), 0)).toBe(true);
+    expect(() => jsonCopy({ big: 1n })).toThrow();
   });
 });
 

@@ -77,19 +77,8 @@ const checkpointPayload = (seq: number, hash: string, at: Date) =>
  */
 export async function audit(k: Pick<Kernel, 'clock' | 'crypto' | 'config'>, trx: Trx, actor: Actor, input: AuditInput): Promise<number> {
   const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).forUpdate().executeTakeFirstOrThrow();
-  const details = JSON.parse(JSON.stringify({ ...input.details, ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}) })) as Record<string, unknown>;
-  const event = {
-    seq: Number(head.seq) + 1,
-    at: k.clock.now(),
-    actor_user_id: actor.userId,
-    actor_org_id: actor.orgId,
-    action: input.action,
-    object_type: input.objectType,
-    object_id: input.objectId ?? null,
-    purpose: input.purpose ?? null,
-    grant_id: input.grantId ?? null,
-    details,
-  };
+  const event = eventOf(Number(head.seq) + 1, k.clock.now(), actor, input);
+  const details = event.details;
   const hash = eventHash(head.hash, event);
   await trx
     .insertInto('audit_events')
@@ -102,17 +91,65 @@ export async function audit(k: Pick<Kernel, 'clock' | 'crypto' | 'config'>, trx:
   return event.seq;
 }
 
+/**
+ * `JSON.parse(JSON.stringify(v))` without the text in between, for the plain data audit details
+ * are (strings, numbers, booleans, null, arrays and plain objects of them): undefined, functions
+ * and symbols dropped from objects and null in arrays, non-finite numbers null. Anything else (a
+ * Date, an object with `toJSON`, a class instance, `__proto__` as a key) goes through the text.
+ */
+export function jsonCopy(v: unknown): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : jsonCopy(x);
+    }
+    return out;
+  }
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if ((proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        if (key === '__proto__') return JSON.parse(JSON.stringify(v)) as unknown;
+        const x = (v as Record<string, unknown>)[key];
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        out[key] = jsonCopy(x);
+      }
+      return out;
+    }
+  }
+  return JSON.parse(JSON.stringify(v)) as unknown;
+}
+
+/** The event numbered `seq` that `actor` and `input` make (details as they read back from jsonb). */
+export function eventOf(seq: number, at: Date, actor: Actor, input: AuditInput): Omit<StoredEvent, 'hash' | 'prev_hash'> {
+  const details = jsonCopy({ ...input.details, ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}) }) as Record<string, unknown>;
+  return {
+    seq,
+    at,
+    actor_user_id: actor.userId,
+    actor_org_id: actor.orgId,
+    action: input.action,
+    object_type: input.objectType,
+    object_id: input.objectId ?? null,
+    purpose: input.purpose ?? null,
+    grant_id: input.grantId ?? null,
+    details,
+  };
+}
+
+/** The signed checkpoint of the head at `seq`. */
+export function checkpointRow(crypto: Crypto, seq: number, hash: string, at: Date) {
+  return { seq, hash, at, key_id: crypto.keys.sm2KeyId, public_key: crypto.publicKeyPem(), signature: crypto.sign(checkpointPayload(seq, hash, at)) };
+}
+
 async function insertCheckpoint(crypto: Crypto, trx: Trx, seq: number, hash: string, at: Date) {
   await trx
     .insertInto('audit_checkpoints')
-    .values({
-      seq,
-      hash,
-      at,
-      key_id: crypto.keys.sm2KeyId,
-      public_key: crypto.publicKeyPem(),
-      signature: crypto.sign(checkpointPayload(seq, hash, at)),
-    })
+    .values(checkpointRow(crypto, seq, hash, at))
     .onConflict((oc) => oc.column('seq').doNothing())
     .execute();
 }

@@ -49,6 +49,8 @@ export interface AuthContext {
   roles: string[];
   via: 'session' | 'api_key';
   apiKeyId: string | null;
+  /** The grant an API key is bound to (null: an org key), as the key was resolved; unset for sessions. */
+  apiKeyGrantId?: string | null;
 }
 
 /** The audit actor of a request. */

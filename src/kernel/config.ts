@@ -26,6 +26,10 @@ export interface Config {
   readonly auditCheckpointEvery: number;
   readonly jobIntervalSeconds: number;
   readonly loginRateLimitPerMinute: number;
+  /** `OPEN_API_RATE_LIMIT_PER_MINUTE`: open data API calls a minute per IP without an API key. */
+  readonly openApiRateLimitPerMinute: number;
+  /** `OPEN_API_KEY_RATE_LIMIT_PER_MINUTE`: open data API calls a minute per registered API key. */
+  readonly openApiKeyRateLimitPerMinute: number;
   /** `INGEST_ERROR_THRESHOLD`: a load whose share of rejected rows exceeds this (0–1) is refused whole. */
   readonly ingestErrorThreshold: number;
   /** `DATASET_VERSIONS_KEPT`: how many versions of each dataset are kept; older tables are dropped. */
@@ -149,6 +153,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
     jobIntervalSeconds: int(env, 'JOB_INTERVAL_SECONDS', 60, 1, 86_400),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    openApiRateLimitPerMinute: int(env, 'OPEN_API_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
+    openApiKeyRateLimitPerMinute: int(env, 'OPEN_API_KEY_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     ingestErrorThreshold: ratio(env, 'INGEST_ERROR_THRESHOLD', 0.05),
     datasetVersionsKept: int(env, 'DATASET_VERSIONS_KEPT', 3, 1, 1000),
     demoPopulation: int(env, 'GONGSHU_DEMO_POPULATION', nodeEnv === 'test' ? 0 : 100_000, 0, 10_000_000),

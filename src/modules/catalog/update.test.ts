@@ -7,6 +7,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { ok, refused } from '../../../test/assert.js';
 import { ART, type EntryInput } from './model.js';
 
 let env: TestEnv;
@@ -19,18 +20,6 @@ const as = (login: string) => {
 const db = () => env.k.db.kysely;
 const LOGINS = ['gat_clerk', 'gat_officer', 'scj_clerk', 'scj_officer', 'yshj_reviewer', 'yshj_admin', 'sjj_reviewer', 'zhangsan'];
 
-type ErrorBody = { error: { code: string; message: string; source?: string } };
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string, source?: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  if (source !== undefined) expect(e.source).toBe(source);
-  return e;
-}
 
 function body(name: string): EntryInput {
   return {

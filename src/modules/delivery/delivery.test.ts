@@ -302,6 +302,10 @@ describe('reading the data', () => {
     expect(again.items.map((i) => Number(i.income))).toEqual(seen.slice(70, 140));
     // A cursor serves its own grant only.
     refused(await read(dataUrl(E.demoCode, `after=${p1.next}`), demoKey), 400, 'VALIDATION');
+    // A cursor this process handed out, altered by one character, is not the one it kept: refused.
+    const next = p1.next as string;
+    const altered = `${next.slice(0, -2)}${next.at(-2) === 'A' ? 'B' : 'A'}${next.at(-1)}`;
+    refused(await read(dataUrl(E.peopleCode, `limit=70&after=${altered}`)), 400, 'VALIDATION');
   });
 
   it.each([

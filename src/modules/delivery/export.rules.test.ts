@@ -13,12 +13,16 @@ import {
   downloadToken,
   exportMethod,
   FingerprintFilter,
+  LineFilter,
   MAX_CANARIES,
   MIN_CANARIES,
   ROWS_PER_CANARY,
   rowFingerprint,
+  splitLastCsvField,
+  unescapeCopyText,
   type CanaryColumn,
 } from './export.rules.js';
+import { exoticText, jsonKeyOrder, maskText, sqlLiteral, sqlString } from './export.sql.js';
 
 function auth(userRoles: string[], orgId = 'subj'): AuthContext {
   return {
@@ -141,5 +145,76 @@ describe('fingerprint filter', () => {
     for (const g of given) expect(f.mayHave(g)).toBe(true);
     const false_ = Array.from({ length: 1000 }, (_, i) => sm3(`other${i}`)).filter((x) => f.mayHave(x)).length;
     expect(false_).toBeLessThan(20);
+  });
+});
+
+describe('line filter (the stream path)', () => {
+  const line = (s: string) => Buffer.from(s);
+  it('never misses a line it was given, and rarely claims one it was not', () => {
+    const f = new LineFilter(5000);
+    const given = Array.from({ length: 5000 }, (_, i) => line(`46010519900307${String(i).padStart(4, '0')},居民${i},139****${i}\n`));
+    for (const g of given) f.add(g);
+    for (const g of given) expect(f.mayHave(g)).toBe(true);
+    const others = Array.from({ length: 5000 }, (_, i) => line(`46010519900307${String(i).padStart(4, '0')},居民${i},139****${i + 1}\n`));
+    expect(others.filter((x) => f.mayHave(x)).length).toBeLessThan(50);
+  });
+  it('hashes a line within a larger buffer as the line alone', () => {
+    const f = new LineFilter(10);
+    const buf = line('a,b\nc,"d,e"\nf\n');
+    f.add(buf, 4, 12);
+    expect(f.mayHave(line('c,"d,e"\n'))).toBe(true);
+    expect(f.mayHave(line('a,b\n'))).toBe(false);
+  });
+  it('reads an NDJSON null as empty text, as the row fingerprint does', () => {
+    const f = new LineFilter(10);
+    f.add(line('{"a":null,"b":"x"}\n'));
+    expect(f.mayHave(line('{"a":"","b":"x"}\n'))).toBe(true);
+    expect(f.mayHave(line('{"a":"y","b":"x"}\n'))).toBe(false);
+  });
+});
+
+describe('COPY text output', () => {
+  it('unescapes the backslash and the six control characters COPY escapes, nothing else', () => {
+    const escaped = Buffer.from('a\\\\b\\nc\\rd\\te\\bf\\fg\\vh\u0001"é😀');
+    expect(unescapeCopyText(escaped).toString()).toBe('a\\b\nc\rd\te\bf\fg\vh\u0001"é😀');
+    expect(unescapeCopyText(Buffer.from('plain,"x"')).toString()).toBe('plain,"x"');
+  });
+});
+
+describe('a CSV row cut before its last field', () => {
+  it('takes the last field, quoted or not, with its quotes undoubled', () => {
+    expect(splitLastCsvField('a,"b,c",d')).toEqual({ before: 'a,"b,c",', value: 'd' });
+    expect(splitLastCsvField('a,"x ""y""\n\u001f[""1"",null]"')).toEqual({ before: 'a,', value: 'x "y"\n\u001f["1",null]' });
+    expect(splitLastCsvField('a,b,')).toEqual({ before: 'a,b,', value: '' });
+    expect(splitLastCsvField('only')).toEqual({ before: '', value: 'only' });
+  });
+});
+
+describe('the export statement', () => {
+  it('writes literals that survive quotes and backslashes, cast to the column type', () => {
+    expect(sqlString("it's \\ fine")).toBe("E'it''s \\\\ fine'");
+    expect(sqlLiteral(5, 'integer')).toBe("E'5'::bigint");
+    expect(sqlLiteral(true, 'boolean')).toBe("E'true'::boolean");
+    expect(() => sqlString('a\u0000b')).toThrow();
+  });
+  it('masks by the kind’s head and tail', () => {
+    expect(maskText('id_number', 'v')).toContain("WHEN char_length(v) > 10 THEN left(v, 6) || repeat('*', char_length(v) - 10) || right(v, 4) ");
+    expect(maskText('name', 'v')).toContain("WHEN char_length(v) > 1 THEN left(v, 1) || repeat('*', char_length(v) - 1) WHEN");
+    expect(maskText('name', 'v')).not.toContain('right(');
+  });
+  it('puts integer-like keys first, as JSON.stringify does', () => {
+    expect(jsonKeyOrder(['b', '2024', 'a', '7'])).toEqual(['7', '2024', 'b', 'a']);
+  });
+  it('sends numerics outside 1e-4…1e15 and dates outside the years 1–9999 to the page path', () => {
+    const t = exoticText([
+      { name: 'n', type: 'number', inTable: true, mask: null },
+      { name: 'd', type: 'date', inTable: true, mask: null },
+      { name: 's', type: 'string', inTable: true, mask: 'name' },
+      { name: 'x', type: 'number', inTable: false, mask: null },
+    ]);
+    expect(t).toContain('abs("n") < 0.0001 OR abs("n") >= 1e15');
+    expect(t).toContain(`"d" >= '10000-01-01'::date`);
+    expect(t).not.toContain('"x"');
+    expect(exoticText([{ name: 's', type: 'string', inTable: true, mask: null }])).toBeNull();
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Batch export (批量交换) and file download (000 第八条、第十四条): the subject org of a grant
  * naming `batch` (or `file`) asks for an export; the job runs in this process after the request
- * returns, streaming the live version's rows page by page through the service API's projection,
- * row filter and masking into a file under `DATA_DIR/exports`, with a few canary rows as the
- * delivery's watermark. When ready, an expiring link downloads it; the grant is checked again at
+ * returns, streaming the live version's rows through the service API's projection, row filter and
+ * masking into a file under `DATA_DIR/exports` — rendered by the database in one `COPY` (the
+ * stream path), or page by page in JavaScript for the values SQL cannot render alike (the page
+ * path) — with a few canary rows as the delivery's watermark. When ready, an expiring link downloads it; the grant is checked again at
  * download, and every download is metered and audited as a delivery. The first ready export of
  * a share request's grant meets the request's `provide` duty (000 第十四条: within 10 working days).
  */
@@ -16,6 +17,7 @@ import { audit } from '../../kernel/audit.js';
 import { actorOf, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import { SYSTEM_ACTOR, type Kernel } from '../../kernel/context.js';
 import { meetDuty } from '../../kernel/deadlines.js';
+import type { Db, Executor } from '../../kernel/db.js';
 import type { Job } from '../../kernel/jobs.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import { hasUniqueKeys } from '../ingest/repo.js';
@@ -35,11 +37,34 @@ import {
   EXPORT_PAGE,
   exportMethod,
   FingerprintFilter,
+  LineFilter,
+  PROGRESS_MS,
+  PROGRESS_ROWS,
   rowFingerprint,
+  SPLIT_ROWS,
+  splitLastCsvField,
+  unescapeCopyText,
 } from './export.rules.js';
+import { exportCopy, TEMPLATE_SEPARATOR, type LineColumn } from './export.sql.js';
 import type { ExportBody } from './export.schema.js';
 import type { ExportFormat } from './export.tables.js';
-import { ART, CONTENT_TYPES, deliveredColumns, maskedFields, maskValue, outValue, parseQueryFilters, parseRowFilter, renderPage, type FieldType, type FilterField, type Scalar } from './rules.js';
+import {
+  ART,
+  CONTENT_TYPES,
+  csvCell,
+  deliveredColumns,
+  maskedFields,
+  maskValue,
+  outValue,
+  parseQueryFilters,
+  parseRowFilter,
+  renderPage,
+  type Condition,
+  type DeliveredColumn,
+  type FieldType,
+  type FilterField,
+  type Scalar,
+} from './rules.js';
 
 export interface ExportView {
   id: string;
@@ -203,12 +228,433 @@ async function put(out: fs.WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
+/** What an export writes, fixed when its job starts. */
+export interface ExportPlan {
+  /** The live version's table in `datasets`. */
+  table: string;
+  format: ExportFormat;
+  columns: DeliveredColumn[];
+  /** Masked columns and the kind of personal information each holds. */
+  masked: ReadonlyMap<string, string>;
+  /** The grant's row filter and the export's filters. */
+  conditions: Condition[];
+  types: ReadonlyMap<string, FieldType>;
+  /** The entry's key fields: the order of the file. */
+  keys: Array<{ name: string; type: FieldType }>;
+  /** Order by the physical position last (keys not unique, or none). */
+  tieBreak: boolean;
+  /** Rows of the selection. */
+  total: number;
+  /** The export's secret seed for its canaries. */
+  seed: string;
+  /** Some value of the selection only the page path writes as the service API delivers it (export.sql.ts). */
+  exotic: boolean;
+  /** Rows from which the stream path splits the selection in two streams at once (default SPLIT_ROWS; PostgreSQL, unique keys). */
+  splitRows?: number;
+}
+
+export interface Written {
+  rows: number;
+  bytes: number;
+  /** The canaries kept: none equals a real row of the file or another canary. */
+  canaries: Array<{ ordinal: number; position: number; fingerprint: string }>;
+  path: 'stream' | 'pages';
+  /** Streams the rows came in (two when the stream path split the selection). */
+  streams: number;
+}
+
+type Progress = (rows: number, bytes: number) => Promise<void>;
+
 /**
- * The job: claims a queued export, checks the grant again, counts the selection, and streams it
- * page by page in keyset order (as the service API reads) into the file, with the canary rows
- * at their positions; progress after every page. Ready: the kept canaries' fingerprints, the
- * link's expiry, the provide duty met for the grant's first export, audited. Any failure marks
- * it failed with the reason and removes the partial file.
+ * Writes an export's file: the CSV header, then its rows in key order with the canaries after
+ * their rows. The stream path (`COPY` of rows rendered by the database, export.sql.ts) unless a
+ * value of the selection needs the page path (`plan.exotic`), or `path` asks for it (tests). Both
+ * write the same bytes and keep the same canaries.
+ */
+export async function writeExport(db: Db, plan: ExportPlan, out: fs.WriteStream, progress: Progress, path: 'auto' | 'pages' = 'auto'): Promise<Written> {
+  const names = plan.columns.map((c) => c.name);
+  let header = 0;
+  if (plan.format === 'csv') {
+    const text = renderPage('csv', names, [], null)[0] ?? '';
+    header = Buffer.byteLength(text);
+    await put(out, text);
+  }
+  const w = path === 'pages' || plan.exotic ? await writePages(db.kysely, plan, out, progress, header) : await writeStream(db, plan, out, progress, header);
+  return { ...w, bytes: w.bytes + header };
+}
+
+/** Masks a row as delivered (values before masking in, values as written out). */
+function deliverer(plan: ExportPlan): (raw: Readonly<Record<string, Scalar | null>>) => Record<string, Scalar | null> {
+  const names = plan.columns.map((c) => c.name);
+  return (raw) => {
+    const item: Record<string, Scalar | null> = {};
+    for (const n of names) {
+      const kind = plan.masked.get(n);
+      item[n] = kind ? maskValue(kind, raw[n] ?? null) : (raw[n] ?? null);
+    }
+    return item;
+  };
+}
+
+/** Rows rendered in JavaScript, without the CSV header. */
+function renderer(plan: ExportPlan): (items: Record<string, Scalar | null>[]) => string {
+  const names = plan.columns.map((c) => c.name);
+  return (items) => {
+    const chunks = renderPage(plan.format, names, items, null);
+    return (plan.format === 'csv' ? chunks.slice(1) : chunks).join('');
+  };
+}
+
+/** Calls `progress` after PROGRESS_ROWS rows or PROGRESS_MS, whichever comes first. */
+function ticker(progress: Progress): (rows: number, bytes: number) => Promise<void> {
+  let lastRows = 0;
+  let lastAt = Date.now();
+  return async (rows, bytes) => {
+    if (rows - lastRows < PROGRESS_ROWS && Date.now() - lastAt < PROGRESS_MS) return;
+    lastRows = rows;
+    lastAt = Date.now();
+    await progress(rows, bytes);
+  };
+}
+
+/** A value as the service API delivers it, from its text in a template row (export.sql.ts `valueText`). */
+function scalarOf(type: FieldType, t: string | null): Scalar | null {
+  if (t === null) return null;
+  switch (type) {
+    case 'integer': {
+      const n = Number(t);
+      return Number.isSafeInteger(n) ? n : t;
+    }
+    case 'number':
+      return Number(t);
+    case 'boolean':
+      return t === 'true';
+    default:
+      return t;
+  }
+}
+
+const NL = Buffer.from('\n');
+/** Bytes an export file's stream takes before the rows wait for the disk: the COPY keeps flowing meanwhile. */
+const FILE_BUFFER = 4 * 1024 * 1024;
+
+/** `b` without the byte `x`, moved down in place (the runs between are copied natively). */
+function dropByte(b: Buffer, x: number): Buffer {
+  let w = b.indexOf(x);
+  if (w < 0) return b;
+  let r = w + 1;
+  for (;;) {
+    const n = b.indexOf(x, r);
+    const end = n < 0 ? b.length : n;
+    if (end > r) w += b.copy(b, w, r, end);
+    if (n < 0) break;
+    r = n + 1;
+  }
+  return b.subarray(0, w);
+}
+
+/**
+ * The stream path: `COPY (SELECT …) TO STDOUT` in key order, the database rendering every value
+ * (projection, filters, masking, formats) and the quoting — COPY's CSV writer: a column a cell for
+ * CSV, a fragment a column joined by its commas for NDJSON (export.sql.ts `exportCopy`). The
+ * canaries' rows are located first (one pass over the keys) and marked by `ctid`, so they also
+ * carry their values before masking. JavaScript only splits the output into rows to count them,
+ * hashes each row into the collision filter in the same pass, passes runs of rows through to the
+ * file as they came, and after each canary's row writes the canary rendered as the page path
+ * renders it. Progress every PROGRESS_ROWS rows or PROGRESS_MS. On PostgreSQL a large selection
+ * with one unique key column streams as two halves at once (SPLIT_ROWS).
+ */
+async function writeStream(db: Db, plan: ExportPlan, out: fs.WriteStream, progress: Progress, header: number): Promise<Written> {
+  const positions = canaryPositions(plan.seed, plan.total, canaryCount(plan.total));
+  const seen = new LineFilter(plan.total);
+  const made: Made[] = [];
+  const tick = ticker(progress);
+  const parts: Part[] = [{ first: 0, count: plan.total, from: null, before: null, out }];
+  // PostgreSQL, one unique key column, many rows: the two halves stream at once on two
+  // connections (two backends render them), the second into a file of its own appended after the first.
+  const key = plan.keys.length === 1 && !plan.tieBreak ? plan.keys[0] : undefined;
+  const split = Boolean(db.pool && key && plan.total >= (plan.splitRows ?? SPLIT_ROWS) && !(await xrepo.hasNullKey(db.kysely, plan.table, key.name)));
+  const half = Math.floor(plan.total / 2);
+  // The canaries' rows (and the first row of the second half) located in one pass over the keys.
+  const located = await xrepo.locateRows(
+    db.kysely,
+    { table: plan.table, order: plan.keys.map((k) => k.name), tieBreak: plan.tieBreak, conditions: plan.conditions, types: plan.types, key: split && key ? key.name : null },
+    [...positions, ...(split ? [half + 1] : [])],
+  );
+  const tids = new Map<number, string>();
+  for (const p of positions) {
+    const at = located.get(p);
+    if (!at) throw new Error('导出数据的行数与统计不符');
+    tids.set(p, at.ctid);
+  }
+  let second: string | null = null;
+  try {
+    if (split) {
+      const at = located.get(half + 1)?.key ?? null;
+      if (at !== null) {
+        second = `${out.path as string}.part`;
+        parts[0] = { first: 0, count: half, from: null, before: [at], out };
+        const rest = fs.createWriteStream(second, { flags: 'wx', mode: 0o600, highWaterMark: FILE_BUFFER });
+        // Its failure is seen where it is written to (`errored`), as for the file itself.
+        rest.on('error', () => undefined);
+        parts.push({ first: half, count: plan.total - half, from: [at], before: null, out: rest });
+      }
+    }
+    const counts = parts.map(() => 0);
+    const sizes = parts.map(() => 0);
+    const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+    // Settled, not raced: a failed half must not leave the other writing after the export failed.
+    const settled = await Promise.allSettled(
+      parts.map((part, i) =>
+        streamPart(db, plan, part, positions, tids, seen, made, (rows, bytes) => {
+          counts[i] = rows;
+          sizes[i] = bytes;
+          return tick(sum(counts), sum(sizes) + header);
+        }),
+      ),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<{ rows: number; bytes: number }>).value);
+    if (parts.length > 1 && results.some((r, i) => r.rows !== parts[i]?.count)) throw new Error('导出数据流的行数与统计不符');
+    let bytes = results[0]?.bytes ?? 0;
+    const rows = results.reduce((x, r) => x + r.rows, 0);
+    const tail = parts[1];
+    if (tail && second) {
+      const closed = once(tail.out, 'close');
+      tail.out.end();
+      await closed;
+      for await (const chunk of fs.createReadStream(second, { highWaterMark: 1 << 20 })) {
+        if (!out.write(chunk as Buffer)) await once(out, 'drain');
+      }
+      bytes += results[1]?.bytes ?? 0;
+    }
+    return { ...finishStream(rows, bytes, made, seen), streams: parts.length };
+  } finally {
+    if (second) {
+      parts[1]?.out.destroy();
+      fs.rmSync(second, { force: true });
+    }
+  }
+}
+
+type Made = { ordinal: number; position: number; fingerprint: string; line: Buffer };
+
+/** A key range of the selection streamed by one COPY: `first` rows come before it, `count` in it. */
+interface Part {
+  first: number;
+  count: number;
+  /** Keys at or after these (null: from the start). */
+  from: Scalar[] | null;
+  /** Keys before these (null: to the end). */
+  before: Scalar[] | null;
+  out: fs.WriteStream;
+}
+
+/** A canary equal to a real row of the file (or to another canary) could name a file that is not this export: not kept. */
+function finishStream(rows: number, bytes: number, made: Made[], seen: LineFilter): Omit<Written, 'streams'> {
+  const counts = new Map<string, number>();
+  for (const c of made) counts.set(c.fingerprint, (counts.get(c.fingerprint) ?? 0) + 1);
+  const canaries = made
+    .filter((c) => !seen.mayHave(c.line) && counts.get(c.fingerprint) === 1)
+    .sort((a, b) => a.ordinal - b.ordinal)
+    .map(({ ordinal, position, fingerprint }) => ({ ordinal, position, fingerprint }));
+  return { rows, bytes, canaries, path: 'stream' };
+}
+
+/** Streams one part into its file; rows are numbered in the whole export (after `part.first`). */
+async function streamPart(
+  db: Db,
+  plan: ExportPlan,
+  part: Part,
+  positions: readonly number[],
+  tids: ReadonlyMap<number, string>,
+  seen: LineFilter,
+  made: Made[],
+  progress: (rows: number, bytes: number) => Promise<void>,
+): Promise<{ rows: number; bytes: number }> {
+  const lineColumns: LineColumn[] = plan.columns.map((c) => ({ name: c.name, type: c.type, inTable: c.inTable, mask: plan.masked.get(c.name) ?? null }));
+  const keyTypes = new Map(plan.keys.map((k) => [k.name, k.type]));
+  const range = [
+    ...(part.from ? [{ keys: plan.keys.map((k) => k.name), op: '>=' as const, values: part.from }] : []),
+    ...(part.before ? [{ keys: plan.keys.map((k) => k.name), op: '<' as const, values: part.before }] : []),
+  ];
+  const copy = exportCopy({
+    table: plan.table,
+    columns: lineColumns,
+    format: plan.format,
+    conditions: plan.conditions,
+    types: plan.types,
+    order: plan.keys.map((k) => k.name),
+    tieBreak: plan.tieBreak,
+    templates: positions.filter((p) => p > part.first && p <= part.first + part.count).map((p) => tids.get(p) as string),
+    range: range.map((r) => ({ ...r, types: r.keys.map((k) => keyTypes.get(k) ?? 'string') })),
+  });
+  const out = part.out;
+  const deliver = deliverer(plan);
+  const render = renderer(plan);
+  let rows = part.first;
+  let bytes = 0;
+  let next = positions.findIndex((p) => p > part.first);
+  if (next < 0) next = positions.length;
+  let rest: Buffer | null = null;
+  let waiting = false;
+  const emit = (b: Buffer) => {
+    if (b.length === 0) return;
+    bytes += b.length;
+    if (!out.write(b)) waiting = true;
+  };
+  /** Writes a real line not passed through as it came (its own buffer), then the canaries that follow it. */
+  const own = (full: Buffer, model: Array<string | null> | null) => {
+    seen.add(full);
+    emit(full);
+    if (!model) return;
+    const values: Record<string, Scalar | null> = {};
+    plan.columns.forEach((c, i) => {
+      values[c.name] = scalarOf(c.type, model[i] ?? null);
+    });
+    while (next < positions.length && positions[next] === rows) {
+      const canary = deliver(canaryRow(plan.seed, next, values, plan.columns));
+      const text = Buffer.from(render([canary]));
+      made.push({ ordinal: next, position: rows, fingerprint: rowFingerprint(canary), line: text });
+      emit(text);
+      next++;
+    }
+  };
+  /** One text line per row (`lines`, `json`): unescaped when COPY escaped it; a template row split at its separator. */
+  const ownLine = (raw: Buffer, escaped: boolean) => {
+    const line = escaped ? unescapeCopyText(raw) : raw;
+    if (rows !== positions[next]) return own(Buffer.concat([line, NL]), null);
+    const cut = line.lastIndexOf(TEMPLATE_SEPARATOR);
+    own(Buffer.concat([line.subarray(0, cut), NL]), JSON.parse(line.subarray(cut + 1).toString('utf8')) as Array<string | null>);
+  };
+  /** A CSV template row (`csv`): its last cell carries the separator and the values before masking. */
+  const ownCsvTemplate = (raw: Buffer) => {
+    const { before, value } = splitLastCsvField(raw.toString('utf8'));
+    const cut = value.lastIndexOf(String.fromCharCode(TEMPLATE_SEPARATOR));
+    own(Buffer.from(`${before}${csvCell(value.slice(0, cut))}\n`), JSON.parse(value.slice(cut + 1)) as Array<string | null>);
+  };
+  // `lines`: a line holding a backslash was escaped by COPY.
+  const marker = copy.mode === 'lines' ? 0x5c : -1;
+  const linesChunk = (buf: Buffer): number => {
+    let pos = 0;
+    let run = 0;
+    let slash = marker < 0 ? -1 : buf.indexOf(marker);
+    let model = positions[next] ?? 0;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl < 0) break;
+      rows++;
+      const escaped = slash !== -1 && slash < nl;
+      if (escaped || rows === model) {
+        emit(buf.subarray(run, pos));
+        ownLine(buf.subarray(pos, nl), escaped);
+        run = nl + 1;
+        if (escaped) slash = buf.indexOf(marker, nl + 1);
+        model = positions[next] ?? 0;
+      } else {
+        seen.add(buf, pos, nl + 1);
+      }
+      pos = nl + 1;
+    }
+    emit(buf.subarray(run, pos));
+    return pos;
+  };
+  const csvChunk = (buf: Buffer): number => {
+    let pos = 0;
+    let run = 0;
+    let model = positions[next] ?? 0;
+    for (;;) {
+      const end = seen.scanCsvRow(buf, pos);
+      if (end < 0) break;
+      rows++;
+      if (rows === model) {
+        emit(buf.subarray(run, pos));
+        ownCsvTemplate(buf.subarray(pos, end - 1));
+        run = end;
+        model = positions[next] ?? 0;
+      } else {
+        seen.addHashed();
+      }
+      pos = end;
+    }
+    emit(buf.subarray(run, pos));
+    return pos;
+  };
+  const chunk = copy.mode === 'csv' ? csvChunk : linesChunk;
+  await xrepo.copyOut(db, copy.query, copy.options, async (input) => {
+    // `json`: the 0x01 bytes COPY quoted a fragment holding a comma with, taken out (JSON has no raw 0x01).
+    const data = copy.mode === 'json' ? dropByte(input, 0x01) : input;
+    const buf: Buffer = rest ? Buffer.concat([rest, data]) : data;
+    rest = null;
+    const pos = chunk(buf);
+    if (pos < buf.length) rest = Buffer.from(buf.subarray(pos));
+    if (waiting) {
+      waiting = false;
+      if (out.errored) throw out.errored;
+      await once(out, 'drain');
+    }
+    await progress(rows - part.first, bytes);
+  });
+  if (rest) throw new Error('导出数据流意外中断');
+  return { rows: rows - part.first, bytes };
+}
+
+/**
+ * The page path: keyset pages of EXPORT_PAGE rows as the service API reads them, each value
+ * converted, masked and rendered in JavaScript. Taken when a value of the selection has no SQL
+ * text equal to JavaScript's (export.sql.ts).
+ */
+async function writePages(db: Executor, plan: ExportPlan, out: fs.WriteStream, progress: Progress, header: number): Promise<Written> {
+  const { columns } = plan;
+  const positions = canaryPositions(plan.seed, plan.total, canaryCount(plan.total));
+  const made: Array<{ ordinal: number; position: number; fingerprint: string }> = [];
+  const seen = new FingerprintFilter(plan.total);
+  const deliver = deliverer(plan);
+  const render = renderer(plan);
+  const tick = ticker(progress);
+  let bytes = 0;
+  let after: Scalar[] | null = null;
+  let done = 0;
+  let next = 0;
+  for (;;) {
+    const page = await repo.readPage(db, { table: plan.table, select: columns, order: plan.keys, tieBreak: plan.tieBreak, conditions: plan.conditions, types: plan.types, after, limit: EXPORT_PAGE });
+    const rows = page.slice(0, EXPORT_PAGE);
+    const items: Record<string, Scalar | null>[] = [];
+    for (const { row } of rows) {
+      const raw: Record<string, Scalar | null> = {};
+      for (const c of columns) raw[c.name] = outValue(c.type, row[c.name]);
+      const item = deliver(raw);
+      seen.add(rowFingerprint(item));
+      items.push(item);
+      done++;
+      while (next < positions.length && positions[next] === done) {
+        const canary = deliver(canaryRow(plan.seed, next, raw, columns));
+        made.push({ ordinal: next, position: done, fingerprint: rowFingerprint(canary) });
+        items.push(canary);
+        next++;
+      }
+    }
+    const text = render(items);
+    if (text !== '') {
+      bytes += Buffer.byteLength(text);
+      await put(out, text);
+    }
+    await tick(done, bytes + header);
+    const last = rows[rows.length - 1];
+    if (page.length <= EXPORT_PAGE || !last) break;
+    after = last.order;
+  }
+  const counts = new Map<string, number>();
+  for (const c of made) counts.set(c.fingerprint, (counts.get(c.fingerprint) ?? 0) + 1);
+  return { rows: done, bytes, canaries: made.filter((c) => !seen.mayHave(c.fingerprint) && counts.get(c.fingerprint) === 1), path: 'pages', streams: 1 };
+}
+
+/**
+ * The job: claims a queued export, checks the grant again, counts the selection, and writes it
+ * (`writeExport`) into the file; progress every PROGRESS_ROWS rows or PROGRESS_MS. Ready: the
+ * kept canaries' fingerprints, the link's expiry, the provide duty met for the grant's first
+ * export, audited. Any failure marks it failed with the reason and removes the partial file.
  */
 async function runExport(k: Kernel, id: string): Promise<void> {
   const db = k.db.kysely;
@@ -234,76 +680,25 @@ async function runExport(k: Kernel, id: string): Promise<void> {
     const rowFilter = parseRowFilter(g.row_filter, types);
     if (!rowFilter.ok) throw new AppError('INVALID_STATE', `共享授权的行过滤条件无效：${rowFilter.reason}`, { source: ART.useLimits });
     const conditions = [...rowFilter.conditions, ...parsed.conditions];
-    const total = await xrepo.countRows(db, live.table_name, conditions, types);
+    const lineColumns = columns.map((c) => ({ name: c.name, type: c.type, inTable: c.inTable, mask: masked.get(c.name) ?? null }));
+    const { total, exotic } = await xrepo.surveyRows(db, live.table_name, lineColumns, conditions, types);
     await xrepo.updateExport(db, id, { rows_total: total, version_no: live.version_no, fields: names, masked: [...masked.keys()] });
 
-    const seed = k.crypto.hmac(`gongshu.export.canary:${id}`);
-    const positions = canaryPositions(seed, total, canaryCount(total));
-    const canaries: Array<{ ordinal: number; position: number; fingerprint: string }> = [];
-    const seen = new FingerprintFilter(total);
-    const deliver = (raw: Record<string, Scalar | null>) => {
-      const item: Record<string, Scalar | null> = {};
-      for (const n of names) {
-        const kind = masked.get(n);
-        item[n] = kind ? maskValue(kind, raw[n] ?? null) : (raw[n] ?? null);
-      }
-      return item;
-    };
-    const render = (items: Record<string, Scalar | null>[]) => {
-      const chunks = renderPage(x.format, names, items, null);
-      return (x.format === 'csv' ? chunks.slice(1) : chunks).join('');
-    };
+    const keys = live.fields.filter((f) => f.key).map((f) => ({ name: f.name, type: f.type }));
+    const tieBreak = keys.length === 0 || !(await hasUniqueKeys(db, live.table_name));
+    const plan: ExportPlan = { table: live.table_name, format: x.format, columns, masked, conditions, types, keys, tieBreak, total, seed: k.crypto.hmac(`gongshu.export.canary:${id}`), exotic };
 
     fs.mkdirSync(exportsDir(k), { recursive: true, mode: 0o700 });
     const fileName = `${id}.${x.format}`;
     file = filePath(k, fileName);
-    const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+    const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600, highWaterMark: FILE_BUFFER });
     const closed = once(out, 'close');
     out.on('error', () => undefined);
-    let bytes = 0;
-    const write = async (text: string) => {
-      if (text === '') return;
-      bytes += Buffer.byteLength(text);
-      await put(out, text);
-    };
-    if (x.format === 'csv') await write(renderPage('csv', names, [], null)[0] ?? '');
-
-    const keys = live.fields.filter((f) => f.key).map((f) => ({ name: f.name, type: f.type }));
-    const tieBreak = keys.length === 0 || !(await hasUniqueKeys(db, live.table_name));
-    let after: Scalar[] | null = null;
-    let done = 0;
-    let next = 0;
-    for (;;) {
-      const page = await repo.readPage(db, { table: live.table_name, select: columns, order: keys, tieBreak, conditions, types, after, limit: EXPORT_PAGE });
-      const rows = page.slice(0, EXPORT_PAGE);
-      const items: Record<string, Scalar | null>[] = [];
-      for (const { row } of rows) {
-        const raw: Record<string, Scalar | null> = {};
-        for (const c of columns) raw[c.name] = outValue(c.type, row[c.name]);
-        const item = deliver(raw);
-        seen.add(rowFingerprint(item));
-        items.push(item);
-        done++;
-        while (next < positions.length && positions[next] === done) {
-          const canary = deliver(canaryRow(seed, next, raw, columns));
-          canaries.push({ ordinal: next, position: done, fingerprint: rowFingerprint(canary) });
-          items.push(canary);
-          next++;
-        }
-      }
-      await write(render(items));
-      await xrepo.updateExport(db, id, { rows_done: done, bytes });
-      const last = rows[rows.length - 1];
-      if (page.length <= EXPORT_PAGE || !last) break;
-      after = last.order;
-    }
+    const written = await writeExport(k.db, plan, out, (rows_done, bytes) => xrepo.updateExport(db, id, { rows_done, bytes }));
     out.end();
     await closed;
-
-    // A canary equal to a real row of the file (or to another canary) could name a file that is not this export: not kept.
-    const counts = new Map<string, number>();
-    for (const c of canaries) counts.set(c.fingerprint, (counts.get(c.fingerprint) ?? 0) + 1);
-    const kept = canaries.filter((c) => !seen.mayHave(c.fingerprint) && counts.get(c.fingerprint) === 1);
+    const { rows: done, bytes } = written;
+    const kept = written.canaries;
 
     await db.transaction().execute(async (trx) => {
       const now = k.clock.now();
@@ -416,6 +811,7 @@ export const exportJob: Job = {
     const cut = stale.filter((x) => !running.has(x.id));
     for (const x of cut) {
       fs.rmSync(filePath(k, `${x.id}.${x.format}`), { force: true });
+      fs.rmSync(filePath(k, `${x.id}.${x.format}.part`), { force: true });
       await xrepo.updateExport(trx, x.id, { status: 'failed', error: `导出中断（超过 ${EXPORT_STALE_MINUTES} 分钟未完成），请重新导出`, finished_at: now });
       await audit(k, trx, SYSTEM_ACTOR, { action: 'delivery.export_failed', objectType: 'delivery_export', objectId: x.id, details: { reason: 'stale' } });
     }

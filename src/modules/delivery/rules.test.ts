@@ -2,12 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   chooseFormat,
+  converterFor,
   csvCell,
   cursorPayload,
   deliveredColumns,
   maskedFields,
   maskValue,
   MAX_IN_VALUES,
+  outColumns,
+  outRows,
   outValue,
   parseFilterValue,
   parseQueryFilters,
@@ -15,6 +18,7 @@ import {
   readCursorPayload,
   renderPage,
   typedValue,
+  type FieldType,
   type FilterField,
 } from './rules.js';
 
@@ -185,6 +189,44 @@ describe('values and formats', () => {
     expect(renderPage('csv', ['a', 'b'], items, null)).toEqual(['a,b\n', '1,x\n']);
     expect(renderPage('ndjson', ['a', 'b'], items, null)).toEqual(['{"a":1,"b":"x"}\n']);
     expect(renderPage('json', ['a', 'b'], [{ a: 1, b: 'x' }], 'c')).toEqual(['{"items":[{"a":1,"b":"x"}],"next":"c"}']);
+  });
+});
+
+describe('the page converted with one converter per column', () => {
+  const samples: Record<FieldType, unknown[]> = {
+    integer: [null, undefined, 3, '3', '-12', '9007199254740993', 'x', NaN],
+    number: [null, 1.5, '1000.50', '1e3', 'abc', '-0', Infinity],
+    boolean: [null, true, false, 't', 'f', 'true', 'false', 'x'],
+    date: [null, '1990-03-07', new Date('2026-09-18T00:00:00Z')],
+    datetime: [null, new Date('2026-09-18T02:00:00Z'), '2026-09-18T10:00:00+08:00'],
+    string: [null, '', 'x', '张三', 'a,"b"\n', 7, true, '𠀀 surrogate'],
+  };
+  it('converts each type exactly as outValue does', () => {
+    for (const [type, values] of Object.entries(samples) as Array<[FieldType, unknown[]]>) {
+      for (const v of values) expect(converterFor(type)(v)).toEqual(outValue(type, v));
+    }
+  });
+  it('converts and masks rows as the per-cell path does', () => {
+    const columns = [
+      { name: 'id_number', type: 'string' as const },
+      { name: 'name', type: 'string' as const },
+      { name: 'household', type: 'integer' as const },
+      { name: 'birth', type: 'date' as const },
+    ];
+    const masked = new Map([
+      ['id_number', 'id_number'],
+      ['name', 'name'],
+    ]);
+    const rows = [
+      { id_number: '460100199003071234', name: '张三丰', household: '4', birth: '1990-03-07', other: 'not delivered' },
+      { id_number: null, name: '李', household: null, birth: null },
+    ];
+    const expected = rows.map((row) =>
+      Object.fromEntries(columns.map((c) => [c.name, masked.has(c.name) ? maskValue(masked.get(c.name) as string, outValue(c.type, row[c.name as keyof typeof row])) : outValue(c.type, row[c.name as keyof typeof row])])),
+    );
+    expect(outRows(outColumns(columns, masked), rows)).toEqual(expected);
+    expect(expected[0]).toEqual({ id_number: '460100********1234', name: '张**', household: 4, birth: '1990-03-07' });
+    expect(Object.keys(outRows(outColumns(columns, masked), rows)[0] ?? {})).toEqual(columns.map((c) => c.name));
   });
 });
 

@@ -49,11 +49,19 @@ export interface FilterField {
 export const KEY_NEEDS = '被授权单位的机构管理员、数据工作机构负责人或经办人';
 export const READ_NEEDS = '被授权单位的经办人、数据工作机构负责人或机构管理员';
 
-/** A grant's keys are made, listed and revoked by the people of its subject org who handle data work. */
-export const canManageGrantKeys = (auth: AuthContext, g: { subjectOrgId: string }): boolean => auth.org.id === g.subjectOrgId && canManageApiKeys(auth);
+/**
+ * A natural person (a public account of kind `person`, e.g. an approved conditional-open applicant,
+ * 000 第二十条) is the only user of their account and acts for themselves on their own grants.
+ */
+export const isPersonAccount = (auth: AuthContext): boolean => auth.org.kind === 'person';
 
-/** In a session or with an org key, the same people read through their org's grants. */
-export const canReadThroughOrg = (auth: AuthContext): boolean => hasUserRole(auth, 'clerk') || hasUserRole(auth, 'data_officer') || hasUserRole(auth, 'org_admin');
+/** A grant's keys are made, listed and revoked by the people of its subject org who handle data work (a person: themselves). */
+export const canManageGrantKeys = (auth: AuthContext, g: { subjectOrgId: string }): boolean =>
+  auth.org.id === g.subjectOrgId && (canManageApiKeys(auth) || isPersonAccount(auth));
+
+/** In a session or with an org key, the same people read through their org's grants (a person: their own). */
+export const canReadThroughOrg = (auth: AuthContext): boolean =>
+  hasUserRole(auth, 'clerk') || hasUserRole(auth, 'data_officer') || hasUserRole(auth, 'org_admin') || isPersonAccount(auth);
 
 // ── The columns delivered ──
 
@@ -247,13 +255,23 @@ const DEFAULT_KEEP = { head: 1, tail: 1 };
  */
 export function maskValue(kind: string, value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const chars = Array.from(String(value));
-  const n = chars.length;
-  if (n === 0) return '';
+  const s = String(value);
   const { head, tail } = MASK_KEEP[kind] ?? DEFAULT_KEEP;
+  // By characters (code points): a text with surrogate pairs is split into them, the rare case.
+  if (SURROGATE.test(s)) return maskChars(Array.from(s), head, tail);
+  const n = s.length;
+  if (n === 0) return '';
+  if (n <= head + tail) return n === 1 ? '*' : `${s[0]}${'*'.repeat(n - 1)}`;
+  return `${s.slice(0, head)}${'*'.repeat(n - head - tail)}${s.slice(n - tail)}`;
+}
+
+function maskChars(chars: string[], head: number, tail: number): string {
+  const n = chars.length;
   if (n <= head + tail) return n === 1 ? '*' : `${chars[0]}${'*'.repeat(n - 1)}`;
   return `${chars.slice(0, head).join('')}${'*'.repeat(n - head - tail)}${chars.slice(n - tail).join('')}`;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The fields that leave masked: those holding personal information, less those the grant releases in clear. */
 export function maskedFields(fields: readonly Pick<CatalogField, 'name' | 'piiKind'>[], clear: readonly string[]): Map<string, string> {
@@ -286,6 +304,63 @@ export function outValue(type: FieldType, v: unknown): Scalar | null {
     case 'string':
       return String(v);
   }
+}
+
+/** A column's value as delivered (`outValue` of one type, chosen once per column). */
+export type Converter = (v: unknown) => Scalar | null;
+
+const toNumber = (v: unknown): Scalar | null => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return v;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : String(v);
+};
+const toInteger = (v: unknown): Scalar | null => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return v;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : String(v);
+};
+const toBoolean = (v: unknown): Scalar | null => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : String(v) === 'true' || String(v) === 't');
+const toDate = (v: unknown): Scalar | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+const toDatetime = (v: unknown): Scalar | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const toText = (v: unknown): Scalar | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
+
+const CONVERTERS: Record<FieldType, Converter> = { integer: toInteger, number: toNumber, boolean: toBoolean, date: toDate, datetime: toDatetime, string: toText };
+
+/** The converter of a column type: the same values as `outValue(type, v)`. */
+export const converterFor = (type: FieldType): Converter => CONVERTERS[type];
+
+/** A column of a page as delivered: its name, its converter, and the mask it leaves under, if any. */
+export interface OutColumn {
+  name: string;
+  convert: Converter;
+  /** The kind of personal information it is masked as (`maskValue`). */
+  mask?: string | undefined;
+}
+
+/** The plan of a page's columns, made once per page. */
+export const outColumns = (columns: readonly { name: string; type: FieldType }[], masked: ReadonlyMap<string, string>): OutColumn[] =>
+  columns.map((c) => ({ name: c.name, convert: converterFor(c.type), mask: masked.get(c.name) }));
+
+/**
+ * The rows as delivered: one object per row holding the columns in order, converted and masked
+ * (what `outValue` and `maskValue` per cell give), ready for `renderPage`.
+ */
+export function outRows(columns: readonly OutColumn[], rows: readonly Record<string, unknown>[]): Array<Record<string, Scalar | null>> {
+  const n = columns.length;
+  const out = new Array<Record<string, Scalar | null>>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Record<string, unknown>;
+    const item: Record<string, Scalar | null> = {};
+    for (let i = 0; i < n; i++) {
+      const c = columns[i] as OutColumn;
+      const v = c.convert(row[c.name]);
+      item[c.name] = c.mask ? maskValue(c.mask, v) : v;
+    }
+    out[r] = item;
+  }
+  return out;
 }
 
 // ── Formats ──
@@ -321,3 +396,4 @@ export function renderPage(format: DeliveryFormat, names: readonly string[], ite
   if (format === 'ndjson') return items.map((it) => `${JSON.stringify(Object.fromEntries(names.map((n) => [n, it[n] ?? null])))}\n`);
   return [`${names.map((n) => csvCell(n)).join(',')}\n`, ...items.map((it) => `${names.map((n) => csvCell(it[n] ?? null)).join(',')}\n`)];
 }
+

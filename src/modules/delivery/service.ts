@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../kernel/audit.js';
+import { appendAudited } from '../../kernel/audit-batch.js';
 import { actorOf, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import { beijingDate, beijingStartOfDay } from '../../kernel/clock.js';
 import type { Kernel } from '../../kernel/context.js';
@@ -15,7 +16,8 @@ import { apiKeyGrantId, issueApiKey, listApiKeys, revokeApiKey } from '../identi
 import { hasUniqueKeys } from '../ingest/repo.js';
 import { checkGrant, getGrant, type GrantRef, type GrantView } from '../sharing/grants.service.js';
 import { grantsOf } from '../sharing/repo.js';
-import { effectiveGrantStatus } from '../sharing/rules.js';
+import { effectiveGrantStatus, grantRefusal } from '../sharing/rules.js';
+import type { GrantStatus } from '../sharing/tables.js';
 import * as repo from './repo.js';
 import {
   ART,
@@ -28,8 +30,8 @@ import {
   deliveredColumns,
   KEY_NEEDS,
   maskedFields,
-  maskValue,
-  outValue,
+  outColumns,
+  outRows,
   parseQueryFilters,
   parseRowFilter,
   READ_NEEDS,
@@ -122,9 +124,25 @@ async function keysUnique(db: Executor, table: string): Promise<boolean> {
   return u;
 }
 
-const sealCursor = (k: Kernel, grantId: string, values: readonly Scalar[]) => Buffer.from(k.crypto.encrypt(cursorPayload(grantId, values))).toString('base64url');
+/**
+ * Cursors this process sealed, with what they hold: the next request of a pagination sends back
+ * the cursor the previous page handed out, and finding it here (the exact text, issued under the
+ * grant and with the values kept) spares the SM4 decryption and MAC check. Bounded; a cursor not
+ * kept (another process sealed it, or it aged out) is opened by decrypting it, as always.
+ */
+const sealed = new Map<string, { grantId: string; values: readonly Scalar[] }>();
+const SEALED_MAX = 20_000;
+
+function sealCursor(k: Kernel, grantId: string, values: readonly Scalar[]): string {
+  const cursor = Buffer.from(k.crypto.encrypt(cursorPayload(grantId, values))).toString('base64url');
+  if (sealed.size >= SEALED_MAX) sealed.delete(sealed.keys().next().value as string);
+  sealed.set(cursor, { grantId, values });
+  return cursor;
+}
 
 function openCursor(k: Kernel, cursor: string, grantId: string, n: number): Scalar[] {
+  const kept = sealed.get(cursor);
+  if (kept && kept.grantId === grantId && kept.values.length === n) return [...kept.values];
   let values: Scalar[] | null = null;
   try {
     values = readCursorPayload(k.crypto.decrypt(Buffer.from(cursor, 'base64url').toString('utf8')), grantId, n);
@@ -147,6 +165,17 @@ async function orgGrantRef(db: Executor, orgId: string, entryId: string, at: Dat
 }
 
 /**
+ * The grant a read runs under, checked at `at` (the moment of reading) by the sharing module's rule
+ * (`effectiveGrantStatus`): refused, naming why, unless it is active — as `checkGrant` refuses.
+ */
+function activeGrant<G extends { id: string; status: GrantStatus; valid_until: Date }>(g: G | null, at: Date): G {
+  if (!g) throw new AppError('FORBIDDEN', grantRefusal('none'), { source: ART.request, details: { reason: 'none' } });
+  const status = effectiveGrantStatus(g, at);
+  if (status !== 'active') throw new AppError('FORBIDDEN', grantRefusal(status), { source: ART.request, details: { reason: status, grantId: g.id } });
+  return g;
+}
+
+/**
  * `GET /api/v1/data/{code}`: one page of the entry's live data under the caller's grant.
  *
  * The grant: the one the API key is bound to, else (a session or an org key) the caller org's
@@ -156,100 +185,92 @@ async function orgGrantRef(db: Executor, orgId: string, entryId: string, at: Dat
  *
  * The page: the granted fields only, in catalog order; the grant's row filter and the query
  * filters ANDed; keyset order on the key fields; personal information masked unless released in
- * clear. The usage row and the `delivery.read` audit event are written in the same transaction
- * as the read, before anything is sent: a page is bounded by `limit`, so it is read and rendered
- * whole, counted (rows and bytes), recorded, and only then streamed to the client. No row leaves
- * unrecorded, and a failed read records nothing.
+ * clear. A page is bounded by `limit`, so it is read and rendered whole and counted (rows and
+ * bytes); its usage row and its `delivery.read` audit event are then committed together through
+ * the audit group commit (kernel/audit-batch.ts), and only after that commit is the page returned
+ * to be sent. No row leaves unrecorded, and a failed read records nothing.
+ *
+ * With a grant key the entry, its live version, the grant and its clear fields come in one
+ * statement (`repo.readSource`), the grant id from the key's own look-up in the auth hook; the
+ * reads need no transaction of their own (they write nothing).
  */
 export async function readData(k: Kernel, auth: AuthContext, code: string, query: Record<string, unknown>, accept: string | undefined): Promise<DataPage> {
   const db = k.db.kysely;
   const format = chooseFormat(typeof query.format === 'string' ? query.format : undefined, accept);
   const limit = typeof query.limit === 'number' ? query.limit : DEFAULT_LIMIT;
-  const entry = await repo.findEntryByCode(db, code);
-  if (!entry || !entry.fields) throw notFound('数据目录', code);
-  const entryFields = entry.fields;
 
-  let ref: GrantRef;
-  const bound = auth.via === 'api_key' && auth.apiKeyId ? await apiKeyGrantId(db, auth.apiKeyId) : null;
-  if (bound) ref = { grantId: bound };
+  const bound = auth.via === 'api_key' && auth.apiKeyId ? (auth.apiKeyGrantId !== undefined ? auth.apiKeyGrantId : await apiKeyGrantId(db, auth.apiKeyId)) : null;
+  let src: repo.ReadSource | undefined;
+  if (bound) src = await repo.readSource(k.db, code, bound);
   else {
+    const found = await repo.findEntryByCode(db, code);
+    if (!found || !found.fields) throw notFound('数据目录', code);
     requirePermission(canReadThroughOrg(auth), READ_NEEDS);
-    ref = await orgGrantRef(db, auth.org.id, entry.id, k.clock.now());
+    const ref = await orgGrantRef(db, auth.org.id, found.id, k.clock.now());
+    src = await repo.readSource(k.db, code, 'grantId' in ref ? ref.grantId : (await checkGrant(k, db, ref, k.clock.now())).id);
   }
+  if (!src || !src.entry.fields) throw notFound('数据目录', code);
+  const entry = src.entry;
+  const entryFields = src.entry.fields;
 
-  return db.transaction().execute(async (trx) => {
-    const now = k.clock.now();
-    const g = await checkGrant(k, trx, ref, now);
-    if (g.entry_id !== entry.id || g.subject_org_id !== auth.org.id) {
-      throw new AppError('FORBIDDEN', `该 API 密钥绑定的共享授权不是目录 ${entry.code} 的授权，不能获取其数据`, { source: ART.useLimits, details: { reason: 'other_grant' } });
-    }
-    if (!g.methods.includes('api')) {
-      throw new AppError('FORBIDDEN', `该共享授权的共享方式为 ${g.methods.join(' / ')}，不含服务接口（api）`, { source: ART.request, details: { reason: 'method', grantId: g.id } });
-    }
-    const live = await repo.liveSource(trx, entry.id);
-    if (!live) throw new AppError('NOT_FOUND', `目录「${entry.name ?? entry.code}」尚无可提供的数据：提供单位还没有汇聚入库`, { source: ART.provision });
+  const now = k.clock.now();
+  const g = activeGrant(src.grant, now);
+  if (g.entry_id !== entry.id || g.subject_org_id !== auth.org.id) {
+    throw new AppError('FORBIDDEN', `该 API 密钥绑定的共享授权不是目录 ${entry.code} 的授权，不能获取其数据`, { source: ART.useLimits, details: { reason: 'other_grant' } });
+  }
+  if (!g.methods.includes('api')) {
+    throw new AppError('FORBIDDEN', `该共享授权的共享方式为 ${g.methods.join(' / ')}，不含服务接口（api）`, { source: ART.request, details: { reason: 'method', grantId: g.id } });
+  }
+  const live = src.live;
+  if (!live) throw new AppError('NOT_FOUND', `目录「${entry.name ?? entry.code}」尚无可提供的数据：提供单位还没有汇聚入库`, { source: ART.provision });
 
-    const columns = deliveredColumns(g.fields, entryFields, live.fields);
-    const granted = columns.map((c) => c.name);
-    const masked = maskedFields(columns, await repo.clearFields(trx, g.id));
-    const types = new Map<string, FieldType>(live.fields.map((f) => [f.name, f.type]));
-    // A granted item the live table lacks may be named in a filter, and is then refused below.
-    const filterable = new Map<string, FilterField>(columns.map((c) => [c.name, { type: c.type, masked: masked.has(c.name) }]));
-    const parsed = parseQueryFilters(query, filterable);
-    if (parsed.problems.length > 0) {
-      throw new AppError('VALIDATION', `筛选条件有误：${parsed.problems.map((p) => `${p.field}：${p.message}`).join('；')}`, { fields: parsed.problems, source: ART.useLimits });
-    }
-    const unavailable = parsed.conditions.find((c) => !types.has(c.field));
-    if (unavailable) throw new AppError('VALIDATION', `${unavailable.field} 在当前数据版本中没有数据，不能作为筛选条件`, { fields: [{ field: unavailable.field, message: '当前数据版本无此列' }] });
-    const rowFilter = parseRowFilter(g.row_filter, types);
-    if (!rowFilter.ok) throw new AppError('INVALID_STATE', `共享授权的行过滤条件无效，暂不能提供数据：${rowFilter.reason}`, { source: ART.useLimits, details: { grantId: g.id } });
+  const columns = deliveredColumns(g.fields, entryFields, live.fields);
+  const granted = columns.map((c) => c.name);
+  const masked = maskedFields(columns, g.clear_fields);
+  const types = new Map<string, FieldType>(live.fields.map((f) => [f.name, f.type]));
+  // A granted item the live table lacks may be named in a filter, and is then refused below.
+  const filterable = new Map<string, FilterField>(columns.map((c) => [c.name, { type: c.type, masked: masked.has(c.name) }]));
+  const parsed = parseQueryFilters(query, filterable);
+  if (parsed.problems.length > 0) {
+    throw new AppError('VALIDATION', `筛选条件有误：${parsed.problems.map((p) => `${p.field}：${p.message}`).join('；')}`, { fields: parsed.problems, source: ART.useLimits });
+  }
+  const unavailable = parsed.conditions.find((c) => !types.has(c.field));
+  if (unavailable) throw new AppError('VALIDATION', `${unavailable.field} 在当前数据版本中没有数据，不能作为筛选条件`, { fields: [{ field: unavailable.field, message: '当前数据版本无此列' }] });
+  const rowFilter = parseRowFilter(g.row_filter, types);
+  if (!rowFilter.ok) throw new AppError('INVALID_STATE', `共享授权的行过滤条件无效，暂不能提供数据：${rowFilter.reason}`, { source: ART.useLimits, details: { grantId: g.id } });
 
-    const keys = live.fields.filter((f) => f.key).map((f) => ({ name: f.name, type: f.type }));
-    const tieBreak = keys.length === 0 || !(await keysUnique(trx, live.table_name));
-    const after = typeof query.after === 'string' ? openCursor(k, query.after, g.id, keys.length + (tieBreak ? 1 : 0)) : null;
+  const keys = live.fields.filter((f) => f.key).map((f) => ({ name: f.name, type: f.type }));
+  const tieBreak = keys.length === 0 || !(await keysUnique(db, live.table_name));
+  const after = typeof query.after === 'string' ? openCursor(k, query.after, g.id, keys.length + (tieBreak ? 1 : 0)) : null;
 
-    const page = await repo.readPage(trx, {
-      table: live.table_name,
-      select: columns,
-      order: keys,
-      tieBreak,
-      conditions: [...rowFilter.conditions, ...parsed.conditions],
-      types,
-      after,
-      limit,
-    });
-    const more = page.length > limit;
-    const rows = more ? page.slice(0, limit) : page;
-    const items = rows.map(({ row }) => {
-      const item: Record<string, Scalar | null> = {};
-      for (const c of columns) {
-        const v = outValue(c.type, row[c.name]);
-        const kind = masked.get(c.name);
-        item[c.name] = kind ? maskValue(kind, v) : v;
-      }
-      return item;
-    });
-    const last = rows[rows.length - 1];
-    const next = more && last ? sealCursor(k, g.id, last.order) : null;
-    const chunks = renderPage(format, granted, items, next);
-    const bytes = chunks.reduce((n, c) => n + Buffer.byteLength(c), 0);
+  const page = await repo.readServicePage(k.db, {
+    table: live.table_name,
+    select: columns,
+    order: keys,
+    tieBreak,
+    conditions: [...rowFilter.conditions, ...parsed.conditions],
+    types,
+    after,
+    limit,
+  });
+  const more = page.length > limit;
+  const rows = more ? page.slice(0, limit) : page;
+  // One converter (and mask) per column, chosen once for the page.
+  const items = outRows(
+    outColumns(columns, masked),
+    rows.map((r) => r.row),
+  );
+  const last = rows[rows.length - 1];
+  const next = more && last ? sealCursor(k, g.id, last.order) : null;
+  const chunks = renderPage(format, granted, items, next);
+  let bytes = 0;
+  for (const c of chunks) bytes += Buffer.byteLength(c);
+  const count = items.length;
 
-    await repo.insertUsage(trx, {
-      id: randomUUID(),
-      at: now,
-      grant_id: g.id,
-      subject_org_id: g.subject_org_id,
-      provider_org_id: g.provider_org_id,
-      entry_id: entry.id,
-      api_key_id: auth.apiKeyId,
-      user_id: auth.user.id,
-      method: 'api',
-      format,
-      version_no: live.version_no,
-      rows: items.length,
-      bytes,
-    });
-    await audit(k, trx, actorOf(auth), {
+  // Committed (usage row and audit event together, or neither) before the page is returned.
+  await appendAudited(k, {
+    actor: actorOf(auth),
+    input: {
       action: 'delivery.read',
       objectType: 'catalog_entry',
       objectId: entry.id,
@@ -260,16 +281,36 @@ export async function readData(k: Kernel, auth: AuthContext, code: string, query
         method: 'api',
         format,
         versionNo: live.version_no,
-        rows: items.length,
+        rows: count,
         bytes,
         fields: granted,
         masked: [...masked.keys()],
         filters: parsed.conditions.map((c) => `${c.field}:${c.op}`),
         page: after ? 'next' : 'first',
       },
-    });
-    return { format, contentType: CONTENT_TYPES[format], chunks, rows: items.length, bytes, next };
+    },
+    rows: [
+      {
+        into: 'delivery_usage',
+        values: {
+          id: randomUUID(),
+          at: now,
+          grant_id: g.id,
+          subject_org_id: g.subject_org_id,
+          provider_org_id: g.provider_org_id,
+          entry_id: entry.id,
+          api_key_id: auth.apiKeyId,
+          user_id: auth.user.id,
+          method: 'api',
+          format,
+          version_no: live.version_no,
+          rows: count,
+          bytes,
+        },
+      },
+    ],
   });
+  return { format, contentType: CONTENT_TYPES[format], chunks, rows: count, bytes, next };
 }
 
 // ── Usage ──

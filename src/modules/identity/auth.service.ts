@@ -117,13 +117,13 @@ export async function resolveSession(k: Kernel, token: string): Promise<{ auth: 
  */
 export async function resolveApiKey(k: Kernel, key: string, url: string): Promise<AuthContext | null> {
   const now = k.clock.now();
-  const row = await repo.findApiKey(k.db.kysely, sm3(key), now);
+  const row = await repo.findApiKeyPrepared(k.db, sm3(key), now);
   if (!row || row.disabled) return null;
   if (row.grant_id && !grantKeyMayCall(url)) throw new AppError('FORBIDDEN', `该 API 密钥绑定于一项共享授权，只能用于读取该授权的数据（${GRANT_KEY_PATHS.join('、')}）`);
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await k.db.kysely.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.key_id).execute();
   }
-  return authFromRow(row, 'api_key', row.key_id);
+  return { ...authFromRow(row, 'api_key', row.key_id), apiKeyGrantId: row.grant_id };
 }
 
 export interface RegistrationInput {

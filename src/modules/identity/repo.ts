@@ -1,6 +1,7 @@
 /** Queries on the identity module's own tables (orgs, users, sessions, api_keys). */
 import { sql } from 'kysely';
-import type { Executor } from '../../kernel/db.js';
+import type { Db, Executor } from '../../kernel/db.js';
+import { prepared, runPrepared } from '../../kernel/prepared.js';
 
 export const orgColumns = ['orgs.id', 'orgs.name', 'orgs.uscc', 'orgs.kind', 'orgs.region_code', 'orgs.parent_id', 'orgs.roles', 'orgs.created_at'] as const;
 
@@ -140,6 +141,25 @@ export function findApiKey(db: Executor, keyHash: string, now: Date) {
     .where('api_keys.revoked_at', 'is', null)
     .where('api_keys.expires_at', '>', now)
     .executeTakeFirst();
+}
+
+export type ApiKeyAuthRow = NonNullable<Awaited<ReturnType<typeof findApiKey>>>;
+
+/** `findApiKey` as one fixed statement, prepared once per connection: it runs on every request made with a key. */
+const API_KEY_AUTH = prepared<ApiKeyAuthRow>(
+  'identity_api_key_auth',
+  `SELECT api_keys.id AS key_id, api_keys.last_used_at, api_keys.grant_id,
+          users.id AS user_id, users.login, users.name AS user_name, users.roles AS user_roles, users.disabled,
+          orgs.id AS org_id, orgs.name AS org_name, orgs.uscc, orgs.kind, orgs.region_code, orgs.roles AS org_roles
+     FROM api_keys
+     JOIN users ON users.id = api_keys.created_by
+     JOIN orgs ON orgs.id = api_keys.org_id
+    WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND api_keys.expires_at > $2`,
+);
+
+/** The same row as `findApiKey`, by the prepared statement. */
+export async function findApiKeyPrepared(db: Db, keyHash: string, now: Date): Promise<ApiKeyAuthRow | undefined> {
+  return (await runPrepared(db, API_KEY_AUTH, [keyHash, now]))[0];
 }
 
 export function regionExists(db: Executor, code: string) {

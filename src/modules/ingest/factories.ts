@@ -27,6 +27,8 @@ export const PEOPLE_FIELDS: CatalogField[] = [
 export interface EntryOptions {
   /** 提供方式 (default: batch only). */
   provisionMethods?: Array<'api' | 'batch' | 'file'>;
+  /** 开放属性 (default: not open, on personal information). */
+  openAttr?: 'unconditional' | 'conditional' | 'none';
 }
 
 /** Inserts the published catalog version `version` of an entry with these fields. */
@@ -45,8 +47,8 @@ async function insertPublishedVersion(k: Kernel, entryId: string, version: numbe
         fields,
         shareAttr: 'conditional',
         shareConditions: { scope: '政务部门履职', usage: '测试' },
-        openAttr: 'none',
-        notOpenReason: 'personal_info',
+        openAttr: opts.openAttr ?? 'none',
+        notOpenReason: (opts.openAttr ?? 'none') === 'none' ? 'personal_info' : null,
         operationAttr: false,
         provisionMethods: opts.provisionMethods ?? ['batch'],
         updateFrequency: 'daily',

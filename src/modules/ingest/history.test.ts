@@ -2,6 +2,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { ok } from '../../../test/assert.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { makePublishedEntry } from './factories.js';
 
@@ -17,10 +18,6 @@ let entryId = '';
 
 const upload = (c: Client, body: string) =>
   env.app.inject({ method: 'POST', url: `/api/v1/catalog/entries/${entryId}/loads`, headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'text/csv' }, payload: body });
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 
 beforeAll(async () => {
   env = await testEnv({ now: '2026-10-12T10:00:00+08:00' });

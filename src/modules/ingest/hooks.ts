@@ -11,6 +11,7 @@ import type { CatalogField } from '../catalog/tables.js';
 import { scoreLoad } from '../quality/scores.js';
 import { onLoadTimeliness } from './timeliness.service.js';
 import { deliverReflow } from './reflow.service.js';
+import { onLoadGate } from '../opening/gate.js';
 import type { LoadMode } from './tables.js';
 
 /** A load that has just become live (inside its commit transaction). */
@@ -51,4 +52,6 @@ export async function onLoadCommitted(k: Kernel, trx: Trx, load: CommittedLoad):
   await deliverReflow(k, trx, load);
   // 及时 (000 第八、十条): the next load due by the update frequency; declared source updates met.
   await onLoadTimeliness(k, trx, load);
+  // 开放前的匿名化审查 (000 第十九条): a gated entry's new version is checked against its plan.
+  await onLoadGate(k, trx, load);
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { ok } from '../../../test/assert.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { authOf, makePublishedEntry } from './factories.js';
@@ -38,10 +39,6 @@ const csvBody = (n: number, from = 0) => `code,reading\n${Array.from({ length: n
 const withEtag = (body: string, etag: string) => (req: http.IncomingMessage): Reply =>
   req.headers['if-none-match'] === etag ? { status: 304 } : { status: 200, body, headers: { etag, 'content-type': 'text/csv', 'last-modified': 'Fri, 18 Sep 2026 01:00:00 GMT' } };
 
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 const source = (over: Record<string, unknown> = {}) => ({
   url: `${base}/data.csv`,
   format: 'csv',

@@ -7,6 +7,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { ok } from '../../../test/assert.js';
 import { makePublishedEntry, PEOPLE_FIELDS } from './factories.js';
 import { synthBankCard, synthIdNumber, synthUscc } from './synth.js';
 
@@ -49,10 +50,6 @@ const people = (from: number, counts: Record<string, number>) => {
   return `${HEADER}\n${out.join('\n')}\n`;
 };
 
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 
 const load = async (body: string, id = entryId) =>
   ok(

@@ -7,6 +7,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { ok, refused } from '../../../test/assert.js';
 import { sweepOverdue } from '../../kernel/deadlines.js';
 import { synthUscc } from '../ingest/synth.js';
 
@@ -21,18 +22,6 @@ const db = () => env.k.db.kysely;
 const LOGINS = ['hkfgw_analyst', 'scj_clerk', 'scj_officer', 'gat_clerk', 'yshj_reviewer', 'zhangsan'];
 const HAINAN = '000 第四十二条';
 
-type ErrorBody = { error: { code: string; message: string; source?: string; fields?: Array<{ field: string; message: string }> } };
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string, source?: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  if (source !== undefined) expect(e.source).toBe(source);
-  return e;
-}
 
 async function entryId(name: string): Promise<string> {
   const r = await db()

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { ok } from '../../../test/assert.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { scoreLoad, type LoadToScore } from './scores.js';
 
@@ -13,10 +14,6 @@ let env: TestEnv;
 let admin: Client;
 let analyst: Client;
 const db = () => env.k.db.kysely;
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 
 async function entry(name: string): Promise<{ id: string; fields: CatalogField[] }> {
   return db()

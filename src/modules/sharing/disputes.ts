@@ -33,6 +33,7 @@ import {
   type DisputeAction,
 } from './disputes.rules.js';
 import { canViewGrant, canViewRequest } from './rules.js';
+import { listFilter, pageOf } from './lists.js';
 import type { CreateDisputeBody, DisputeQuery, DisputeStepBody } from './schema.js';
 import type { DisputeCaseType, DisputeRoute, DisputeStatus, DisputeStepsTable } from './tables.js';
 
@@ -80,20 +81,54 @@ export interface DisputeView {
   steps: DisputeStepView[];
 }
 
-function listRows(db: Executor, filter: { id?: string; partyOrgId?: string; authorityOrgId?: string }) {
+interface DisputeFilter {
+  id?: string;
+  partyOrgId?: string;
+  authorityOrgId?: string;
+  /** `open`: not yet closed; `closed`: resolved or decided; or one status. */
+  status?: DisputeStatus | 'open' | 'closed';
+  counterpartOrgId?: string;
+  createdFrom?: Date;
+  createdBefore?: Date;
+}
+
+function filtered(db: Executor, filter: DisputeFilter) {
   let q = db
     .selectFrom('disputes as d')
     .innerJoin('orgs as co', 'co.id', 'd.claimant_org_id')
     .innerJoin('orgs as ro', 'ro.id', 'd.respondent_org_id')
     .innerJoin('orgs as ao', 'ao.id', 'd.authority_org_id')
-    .innerJoin('regions as rg', 'rg.code', 'd.level_region_code')
-    .selectAll('d')
-    .select(['co.name as claimant_name', 'ro.name as respondent_name', 'ao.name as authority_name', 'rg.name as level_name']);
+    .innerJoin('regions as rg', 'rg.code', 'd.level_region_code');
   if (filter.id) q = q.where('d.id', '=', filter.id);
   const party = filter.partyOrgId;
   if (party) q = q.where((eb) => eb.or([eb('d.claimant_org_id', '=', party), eb('d.respondent_org_id', '=', party)]));
   if (filter.authorityOrgId) q = q.where('d.authority_org_id', '=', filter.authorityOrgId);
-  return q.orderBy('d.created_at', 'desc').orderBy('d.id').limit(500).execute();
+  const other = filter.counterpartOrgId;
+  if (other) q = q.where((eb) => eb.or([eb('d.claimant_org_id', '=', other), eb('d.respondent_org_id', '=', other)]));
+  if (filter.status === 'open') q = q.where('d.status', 'in', ['negotiation', 'coordination', 'decision']);
+  else if (filter.status === 'closed') q = q.where('d.status', 'in', ['resolved', 'decided']);
+  else if (filter.status) q = q.where('d.status', '=', filter.status);
+  if (filter.createdFrom) q = q.where('d.created_at', '>=', filter.createdFrom);
+  if (filter.createdBefore) q = q.where('d.created_at', '<', filter.createdBefore);
+  return q;
+}
+
+function listRows(db: Executor, filter: DisputeFilter, page = { limit: 500, offset: 0 }) {
+  return filtered(db, filter)
+    .selectAll('d')
+    .select(['co.name as claimant_name', 'ro.name as respondent_name', 'ao.name as authority_name', 'rg.name as level_name'])
+    .orderBy('d.created_at', 'desc')
+    .orderBy('d.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+async function countRows(db: Executor, filter: DisputeFilter): Promise<number> {
+  const r = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 type DisputeRow = Awaited<ReturnType<typeof listRows>>[number];
 
@@ -372,11 +407,17 @@ export async function disputeStep(k: Kernel, auth: AuthContext, id: string, body
  * Disputes the caller's org is a party to (`party`, default), those it coordinates (`authority`),
  * or every dispute (`all`, platform admin only).
  */
-export async function listDisputes(k: Kernel, auth: AuthContext, q: DisputeQuery): Promise<{ items: DisputeView[] }> {
+export async function listDisputes(k: Kernel, auth: AuthContext, q: DisputeQuery): Promise<{ items: DisputeView[]; total: number }> {
   const db = k.db.kysely;
   if (q.role === 'all') requirePermission(isPlatformAdmin(auth), PLATFORM_ADMIN_NEEDS);
-  const rows = await listRows(db, q.role === 'authority' ? { authorityOrgId: auth.org.id } : q.role === 'all' ? {} : { partyOrgId: auth.org.id });
-  return { items: await views(db, auth, rows) };
+  const { entryId: _entry, ...dates } = listFilter(q);
+  const filter: DisputeFilter = {
+    ...(q.role === 'authority' ? { authorityOrgId: auth.org.id } : q.role === 'all' ? {} : { partyOrgId: auth.org.id }),
+    ...(q.status ? { status: q.status } : {}),
+    ...dates,
+  };
+  const [rows, total] = await Promise.all([listRows(db, filter, pageOf(q)), countRows(db, filter)]);
+  return { items: await views(db, auth, rows), total };
 }
 
 /** One dispute with its steps, to the parties, the coordinating authority and the platform admin; 404 to others. */

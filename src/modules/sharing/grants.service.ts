@@ -12,6 +12,7 @@ import { notify } from '../../kernel/notifications.js';
 import type { Kernel } from '../../kernel/context.js';
 import type { Executor, Trx } from '../../kernel/db.js';
 import { ART, DECIDE_NEEDS, canDecide, canViewGrant, effectiveGrantStatus, grantRefusal, grantWorkflow, type GrantEvent } from './rules.js';
+import { listFilter, pageOf } from './lists.js';
 import type { GrantQuery, GrantStatusBody } from './schema.js';
 import type { GrantStatus, ShareMethod } from './tables.js';
 import * as repo from './repo.js';
@@ -40,9 +41,17 @@ export interface GrantView {
   statusReason: string | null;
   statusChangedAt: string | null;
   createdAt: string;
+  /** The personal-information fields released in clear; every other one in `piiFields` leaves masked. */
+  clearFields: string[];
+  /** The grant's fields that hold personal information (the published version's), the ones `clearFields` may name. */
+  piiFields: string[];
 }
 
-function view(r: repo.GrantListRow, now: Date): GrantView {
+/** The grant's fields holding personal information, by the entry's published version. */
+export const piiFieldsOf = (grantFields: readonly string[], entryFields: readonly { name: string; piiKind?: string | null }[] | null): string[] =>
+  grantFields.filter((f) => (entryFields ?? []).some((c) => c.name === f && !!c.piiKind));
+
+export function view(r: repo.GrantListRow, now: Date): GrantView {
   return {
     id: r.id,
     entry: { id: r.entry_id, code: r.entry_code, name: r.entry_name },
@@ -60,6 +69,8 @@ function view(r: repo.GrantListRow, now: Date): GrantView {
     statusReason: r.status_reason,
     statusChangedAt: r.status_changed_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
+    clearFields: r.clear_fields,
+    piiFields: piiFieldsOf(r.fields, r.entry_fields),
   };
 }
 
@@ -97,14 +108,52 @@ export async function insertGrantForRequest(
   return id;
 }
 
-/** The caller org's grants, as subject, as provider, or both (default). */
-export async function listGrants(k: Kernel, auth: AuthContext, q: GrantQuery): Promise<{ items: GrantView[] }> {
-  const rows = await repo.listGrants(
-    k.db.kysely,
-    q.role === 'subject' ? { subjectOrgId: auth.org.id } : q.role === 'provider' ? { providerOrgId: auth.org.id } : { eitherOrgId: auth.org.id },
-  );
+/**
+ * Inserts an active grant made by another module's case (e.g. a conditional open application,
+ * source case `open_application`), valid from now to the end of `validUntil` (Beijing time).
+ */
+export async function createGrant(
+  k: Pick<Kernel, 'clock'>,
+  trx: Trx,
+  g: { subjectOrgId: string; providerOrgId: string; entryId: string; fields: string[]; purpose: string; methods: string[]; validUntil: string; sourceCaseType: string; sourceCaseId: string },
+): Promise<string> {
+  const id = randomUUID();
   const now = k.clock.now();
-  return { items: rows.map((r) => view(r, now)) };
+  await repo.insertGrant(trx, {
+    id,
+    subject_org_id: g.subjectOrgId,
+    provider_org_id: g.providerOrgId,
+    entry_id: g.entryId,
+    fields: g.fields,
+    row_filter: null,
+    purpose: g.purpose,
+    methods: g.methods,
+    valid_from: now,
+    valid_until: beijingEndOfDay(g.validUntil),
+    source_case_type: g.sourceCaseType,
+    source_case_id: g.sourceCaseId,
+    status: 'active',
+    status_reason: null,
+    status_changed_by: null,
+    status_changed_at: null,
+    created_at: now,
+  });
+  return id;
+}
+
+/**
+ * The caller org's grants, as subject, as provider, or both (default), narrowed by status (as a
+ * read sees it now), entry, the other org and creation dates, one page at a time with the total.
+ */
+export async function listGrants(k: Kernel, auth: AuthContext, q: GrantQuery): Promise<{ items: GrantView[]; total: number }> {
+  const now = k.clock.now();
+  const filter: repo.GrantFilter = {
+    ...(q.role === 'subject' ? { subjectOrgId: auth.org.id } : q.role === 'provider' ? { providerOrgId: auth.org.id } : { eitherOrgId: auth.org.id }),
+    ...(q.status ? { status: q.status, at: now } : {}),
+    ...listFilter(q),
+  };
+  const [rows, total] = await Promise.all([repo.listGrants(k.db.kysely, filter, pageOf(q)), repo.countGrants(k.db.kysely, filter)]);
+  return { items: rows.map((r) => view(r, now)), total };
 }
 
 /** One grant, to its subject, its provider, the sharing authority and the platform admin; 404 to others. */

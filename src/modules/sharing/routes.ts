@@ -7,7 +7,10 @@ import * as requests from './service.js';
 import * as grants from './grants.service.js';
 import * as useRequests from './use-requests.js';
 import * as disputes from './disputes.js';
+import * as clearFields from './clear-fields.js';
 import {
+  ClearFieldsBody,
+  ExtensionQuery,
   CreateDisputeBody,
   CreateRequestBody,
   CreateUseRequestBody,
@@ -47,8 +50,30 @@ export const sharingRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app,
 
   r.get(
     '/api/v1/sharing/requests',
-    { schema: { tags, summary: '共享申请列表：本单位提出的（requester）或向本单位提出的（provider）', querystring: RequestQuery } },
+    {
+      schema: {
+        tags,
+        summary: '共享申请列表：本单位提出的（requester）或向本单位提出的（provider）',
+        description: '可按状态、目录（entryId）、对方单位（counterpartOrgId）、提出日期（from/to，北京时间，含当日）筛选；limit/offset 分页，返回 { items, total }。',
+        querystring: RequestQuery,
+      },
+    },
     async (req) => requests.listRequests(k, authOf(req), req.query),
+  );
+
+  r.get(
+    '/api/v1/sharing/extensions',
+    {
+      schema: {
+        tags,
+        summary: '共享答复延期申请（营商环境建设主管部门审核）',
+        description:
+          '000 第十四条：数据提供单位因特殊原因延长答复期限的，须经营商环境建设主管部门同意。status=requested（默认，待审核，按申请先后即审核期限先后）· consented（或 approved）· refused · moot · all；' +
+          '每项为共享申请，含 extension（申请的天数、理由、审核结果）与 extensionDuty（审核期限）。审核用 POST /api/v1/sharing/requests/{id}/extend 的 decision。limit/offset 分页，返回 { items, total }。',
+        querystring: ExtensionQuery,
+      },
+    },
+    async (req) => requests.listExtensions(k, authOf(req), req.query),
   );
 
   r.get('/api/v1/sharing/requests/:id', { schema: { tags, summary: '共享申请详情（含答复时限与授权）', params: RequestParams } }, async (req) =>
@@ -100,8 +125,31 @@ export const sharingRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app,
     async (req) => requests.setInstantConditions(k, authOf(req), req.body),
   );
 
-  r.get('/api/v1/grants', { schema: { tags, summary: '本单位的共享授权（作为被授权方或提供方）', querystring: GrantQuery } }, async (req) =>
-    grants.listGrants(k, authOf(req), req.query),
+  r.get(
+    '/api/v1/grants',
+    {
+      schema: {
+        tags,
+        summary: '本单位的共享授权（作为被授权方或提供方）',
+        description: '可按当前状态（status）、目录（entryId）、对方单位（counterpartOrgId）、生成日期（from/to）筛选；limit/offset 分页，返回 { items, total }。',
+        querystring: GrantQuery,
+      },
+    },
+    async (req) => grants.listGrants(k, authOf(req), req.query),
+  );
+
+  r.put(
+    '/api/v1/grants/:id/clear-fields',
+    {
+      schema: {
+        tags,
+        summary: '设置以明文提供的个人信息数据项（数据提供单位，须说明理由）',
+        description: '替换授权以明文提供的个人信息数据项（须在授权的数据项内且含个人信息）；空数组：个人信息一律脱敏。自下一次获取起生效，记入审计并通知被授权单位。',
+        params: GrantParams,
+        body: ClearFieldsBody,
+      },
+    },
+    async (req) => clearFields.setClearFields(k, authOf(req), req.params.id, req.body),
   );
 
   r.get('/api/v1/grants/:id', { schema: { tags, summary: '共享授权详情', params: GrantParams } }, async (req) => grants.getGrant(k, authOf(req), req.params.id));

@@ -7,6 +7,7 @@ import {
   canRequest,
   canSign,
   canViewRequest,
+  clearFieldsProblems,
   effectiveGrantStatus,
   grantRefusal,
   grantWorkflow,
@@ -178,5 +179,29 @@ describe('grants', () => {
     expect(grantRefusal('revoked')).toContain('撤销');
     expect(grantRefusal('expired')).toContain('时限');
     expect(grantRefusal('none')).toContain('没有');
+  });
+});
+
+describe('fields released in clear', () => {
+  const granted = ['id_number', 'name', 'gender'];
+  const pii = ['id_number', 'name'];
+  const fields = (f: string[], reason: string | null = '核验需要', at?: string) => clearFieldsProblems(f, granted, pii, reason, at).map((p) => p.field);
+
+  it('accepts none at all, without a reason', () => {
+    expect(fields([], null)).toEqual([]);
+  });
+
+  it('accepts granted personal fields with a reason, and names each problem by position', () => {
+    expect(fields(['name', 'id_number'])).toEqual([]);
+    expect(fields(['address'])).toEqual(['clearFields/0']);
+    expect(fields(['name', 'gender'])).toEqual(['clearFields/1']);
+    expect(fields(['name', 'name'])).toEqual(['clearFields/1']);
+  });
+
+  it('needs a reason for any field in clear, under the field the caller names', () => {
+    expect(fields(['name'], '  ')).toEqual(['clearReason']);
+    expect(fields(['name'], null)).toEqual(['clearReason']);
+    expect(fields(['name'], '', 'fields')).toEqual(['reason']);
+    expect(fields(['gender'], '', 'fields')).toEqual(['fields/0', 'reason']);
   });
 });

@@ -197,6 +197,26 @@ function grantGuard(c: { mayAct: boolean; reason: string | null }) {
   return c.reason?.trim() ? null : { message: '请说明理由（reason）', source: ART.useLimits };
 }
 
+// ── Fields released in clear ──
+
+/**
+ * The problems of a list of fields to release in clear: each must be one of the grant's fields
+ * (or the request's) and hold personal information — every other field leaves in clear anyway —
+ * and none may appear twice. A non-empty list needs its stated reason. Empty when acceptable.
+ */
+export function clearFieldsProblems(fields: readonly string[], granted: readonly string[], pii: readonly string[], reason: string | null | undefined, at = 'clearFields'): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  fields.forEach((f, i) => {
+    if (!granted.includes(f)) out.push({ field: `${at}/${i}`, message: `${f} 不在授权的数据项内` });
+    else if (!pii.includes(f)) out.push({ field: `${at}/${i}`, message: `${f} 不含个人信息，无须设置明文提供` });
+    else if (seen.has(f)) out.push({ field: `${at}/${i}`, message: `数据项 ${f} 重复` });
+    seen.add(f);
+  });
+  if (fields.length > 0 && !reason?.trim()) out.push({ field: at === 'clearFields' ? 'clearReason' : 'reason', message: '以明文提供个人信息的，须说明理由和依据' });
+  return out;
+}
+
 /** Why a read is refused, by the grant's effective status (or none at all). */
 export function grantRefusal(status: GrantStatus | 'none'): string {
   switch (status) {

@@ -3,6 +3,30 @@ import { Type, type Static } from 'typebox';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Text = (description: string) => Type.String({ maxLength: 2000, description });
+const Day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+
+/** Server-side paging of every sharing list: `limit` (default 50, at most 500) and `offset`; the answer carries `total`. */
+const Paging = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '每页条数（默认 50，最多 500）' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: '跳过的条数' })),
+};
+/** The list filters shared by requests, grants and use requests: entry, the org on the other side, creation date range (Beijing dates, inclusive). */
+const ListFilters = {
+  entryId: Type.Optional(Uuid),
+  counterpartOrgId: Type.Optional(Type.String({ format: 'uuid', description: '对方单位：作为申请方时为提供单位，作为提供方时为申请单位' })),
+  from: Type.Optional(Day('提出/生成日期起（含，北京时间）')),
+  to: Type.Optional(Day('提出/生成日期止（含，北京时间）')),
+  ...Paging,
+};
+export interface ListFilter {
+  entryId?: string | undefined;
+  counterpartOrgId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+export const DEFAULT_PAGE = 50;
 
 /** `POST /api/v1/sharing/requests` (000 第十四条). */
 export const CreateRequestBody = Type.Object(
@@ -26,6 +50,10 @@ export const DecideBody = Type.Object(
     decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]),
     reason: Type.Optional(Text('理由；不同意共享时必填')),
     basis: Type.Optional(Text('依据；不同意共享时必填')),
+    clearFields: Type.Optional(
+      Type.Array(Type.String({ maxLength: 63 }), { maxItems: 500, description: '仅同意时：以明文提供的个人信息数据项（须在申请的数据项内）；不填：个人信息一律脱敏' }),
+    ),
+    clearReason: Type.Optional(Text('以明文提供个人信息的理由和依据；clearFields 非空时必填')),
   },
   { additionalProperties: false },
 );
@@ -46,6 +74,7 @@ export const RequestParams = Type.Object({ id: Uuid });
 export const RequestQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('requester'), Type.Literal('provider')], { description: 'requester 本单位提出的（默认）· provider 向本单位提出的' })),
   status: Type.Optional(Type.Union([Type.Literal('awaiting_signature'), Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')])),
+  ...ListFilters,
 });
 export type RequestQuery = Static<typeof RequestQuery>;
 
@@ -63,12 +92,35 @@ export type InstantConditionsBody = Static<typeof InstantConditionsBody>;
 
 export const InstantConditionsQuery = Type.Object({ entryId: Uuid });
 
+/** `GET /api/v1/sharing/extensions`: the extension applications the caller (the sharing authority) decides. */
+export const ExtensionQuery = Type.Object({
+  status: Type.Optional(
+    Type.Union([Type.Literal('requested'), Type.Literal('consented'), Type.Literal('approved'), Type.Literal('refused'), Type.Literal('moot'), Type.Literal('all')], {
+      description: 'requested 待审核（默认）· consented（或 approved）已同意 · refused 不同意 · moot 审核前提供单位已答复 · all 全部',
+    }),
+  ),
+  ...ListFilters,
+});
+export type ExtensionQuery = Static<typeof ExtensionQuery>;
+
 export const GrantParams = Type.Object({ id: Uuid });
 export const GrantStatusBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
 export type GrantStatusBody = Static<typeof GrantStatusBody>;
 
+/** `PUT /api/v1/grants/{id}/clear-fields`: the personal-information fields released in clear (replaces the list; empty: mask them all). */
+export const ClearFieldsBody = Type.Object(
+  {
+    fields: Type.Array(Type.String({ maxLength: 63 }), { maxItems: 500, description: '以明文提供的个人信息数据项（须在授权的数据项内）' }),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: '变更的理由和依据' }),
+  },
+  { additionalProperties: false },
+);
+export type ClearFieldsBody = Static<typeof ClearFieldsBody>;
+
 export const GrantQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('subject'), Type.Literal('provider')], { description: '不填：本单位作为被授权方或提供方的全部授权' })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('revoked'), Type.Literal('expired')], { description: '按当前状态（过使用时限的即为 expired）' })),
+  ...ListFilters,
 });
 export type GrantQuery = Static<typeof GrantQuery>;
 
@@ -93,6 +145,7 @@ export const UseRequestParams = Type.Object({ id: Uuid });
 export const UseRequestQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('requester'), Type.Literal('provider')], { description: 'requester 本单位提出的（默认）· provider 向本单位提出的' })),
   status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')])),
+  ...ListFilters,
 });
 export type UseRequestQuery = Static<typeof UseRequestQuery>;
 
@@ -124,5 +177,14 @@ export type DisputeStepBody = Static<typeof DisputeStepBody>;
 export const DisputeParams = Type.Object({ id: Uuid });
 export const DisputeQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('party'), Type.Literal('authority'), Type.Literal('all')], { description: 'party 本单位为一方（默认）· authority 本单位协调处理 · all 全部（平台管理员）' })),
+  status: Type.Optional(
+    Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('negotiation'), Type.Literal('coordination'), Type.Literal('decision'), Type.Literal('resolved'), Type.Literal('decided')], {
+      description: 'open 处理中（协商、协调、待决定）· closed 已结束 · 或具体状态',
+    }),
+  ),
+  counterpartOrgId: Type.Optional(Type.String({ format: 'uuid', description: '争议的另一方或任一方单位' })),
+  from: Type.Optional(Day('提出日期起（含，北京时间）')),
+  to: Type.Optional(Day('提出日期止（含，北京时间）')),
+  ...Paging,
 });
 export type DisputeQuery = Static<typeof DisputeQuery>;

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../kernel/audit.js';
 import { AppError, notFound } from '../../kernel/errors.js';
-import { actorOf, requirePermission, ROLE_LABELS, type AuthContext } from '../../kernel/auth.js';
+import { actorOf, hasOrgRole, isPlatformAdmin, requirePermission, ROLE_LABELS, type AuthContext } from '../../kernel/auth.js';
 import { beijingDate } from '../../kernel/clock.js';
 import { loadCalendar } from '../../kernel/calendar-repo.js';
 import { cancelDuty, checkExtension, extendDuty, meetDuty, openDuty } from '../../kernel/deadlines.js';
@@ -18,7 +18,8 @@ import { notify } from '../../kernel/notifications.js';
 import type { Kernel } from '../../kernel/context.js';
 import type { Executor, Trx } from '../../kernel/db.js';
 import { dutySummary, type DutySummary } from '../catalog/update.service.js';
-import { SHARE_REQUEST_CASE, insertGrantForRequest } from './grants.service.js';
+import { SHARE_REQUEST_CASE, insertGrantForRequest, piiFieldsOf } from './grants.service.js';
+import { listFilter, pageOf } from './lists.js';
 import {
   ART,
   DECIDE_NEEDS,
@@ -29,12 +30,13 @@ import {
   canRequest,
   canSign,
   canViewRequest,
+  clearFieldsProblems,
   instantConditionsMet,
   onSignature,
   requestProblems,
   shareRequestWorkflow,
 } from './rules.js';
-import type { CreateRequestBody, DecideBody, ExtendBody, InstantConditionsBody, RequestQuery } from './schema.js';
+import type { CreateRequestBody, DecideBody, ExtendBody, ExtensionQuery, InstantConditionsBody, RequestQuery } from './schema.js';
 import type { ExtensionStatus, ShareMethod, ShareOutcome, ShareRequestStatus } from './tables.js';
 import * as repo from './repo.js';
 
@@ -371,6 +373,15 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
     const next = shareRequestWorkflow.apply(r.status, event, { mayAct: canDecide(auth, r), reason, basis });
     const e = await repo.findPublishedEntry(trx, r.entry_id);
     const name = e?.name ?? r.entry_id;
+    const clear = body.clearFields ?? [];
+    const clearReason = body.clearReason?.trim() || null;
+    if (clear.length > 0 && event === 'refuse') {
+      throw new AppError('VALIDATION', '不同意共享时不能设置明文提供的数据项', { source: ART.request, fields: [{ field: 'clearFields', message: '仅同意共享时可设置' }] });
+    }
+    if (clear.length > 0) {
+      const problems = clearFieldsProblems(clear, r.fields, piiFieldsOf(r.fields, e?.fields ?? null), clearReason);
+      if (problems.length > 0) throw new AppError('VALIDATION', problems.map((p) => p.message).join('；'), { source: ART.request, fields: problems });
+    }
     const now = k.clock.now();
     await meetDuty(k, trx, SHARE_REQUEST_CASE, id, REPLY_DUTY);
     // An extension still awaiting the approver is moot once the provider has answered.
@@ -379,6 +390,7 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
     let grantId: string | null = null;
     if (event === 'approve') {
       grantId = await approve(k, trx, r, { name }, { userId: auth.user.id, orgName: auth.org.name }, next, 'decision', reason);
+      if (clear.length > 0) await repo.updateGrant(trx, grantId, { clear_fields: [...new Set(clear)] });
     } else {
       await repo.updateRequest(trx, id, { status: next, outcome: 'decision', decided_by: auth.user.id, decided_at: now, reason, refusal_basis: basis });
       await notify(k, trx, {
@@ -394,7 +406,7 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
       objectType: 'share_request',
       objectId: id,
       ...(grantId ? { grantId } : {}),
-      details: { entryId: r.entry_id, decision: body.decision, reason, basis, grantId },
+      details: { entryId: r.entry_id, decision: body.decision, reason, basis, grantId, ...(clear.length > 0 ? { clearFields: [...new Set(clear)], clearReason } : {}) },
     });
     return viewOf(k, trx, id);
   });
@@ -521,15 +533,40 @@ export async function extendRequest(k: Kernel, auth: AuthContext, id: string, bo
   });
 }
 
-/** The requests the caller's org filed (`requester`, default) or received (`provider`). */
-export async function listRequests(k: Kernel, auth: AuthContext, q: RequestQuery): Promise<{ items: ShareRequestView[] }> {
+/**
+ * The requests the caller's org filed (`requester`, default) or received (`provider`), narrowed by
+ * status, entry, the other org and creation dates, one page at a time with the total.
+ */
+export async function listRequests(k: Kernel, auth: AuthContext, q: RequestQuery): Promise<{ items: ShareRequestView[]; total: number }> {
   const db = k.db.kysely;
-  const rows = await repo.listRequests(db, {
+  const filter: repo.RequestFilter = {
     // A provider sees a request once it has been signed and so submitted (000 第十四条).
     ...(q.role === 'provider' ? { providerOrgId: auth.org.id, signedOnly: true } : { requesterOrgId: auth.org.id }),
     ...(q.status ? { status: q.status } : {}),
-  });
-  return { items: await views(k, db, rows) };
+    ...listFilter(q),
+  };
+  const [rows, total] = await Promise.all([repo.listRequests(db, filter, pageOf(q)), repo.countRequests(db, filter)]);
+  return { items: await views(k, db, rows), total };
+}
+
+export const EXTENSIONS_NEEDS = '营商环境建设主管部门（sharing_authority）或平台管理员';
+
+/**
+ * The extension applications of share requests (000 第十四条) for the approver that decides them:
+ * the sharing authority sees those whose decision duty is its own, the platform admin all of them.
+ * `requested` (default) lists the pending ones, oldest application — soonest due — first, each with
+ * its `extensionDuty`; `consented` (alias `approved`), `refused`, `moot` or `all` the decided ones.
+ */
+export async function listExtensions(k: Kernel, auth: AuthContext, q: ExtensionQuery): Promise<{ items: ShareRequestView[]; total: number }> {
+  const admin = isPlatformAdmin(auth);
+  // The approver the profile names (the sharing authority in Hainan) decides; its org sees its own.
+  const approvers = k.profile.params.conditionalShareExtensionApprovers.value ?? ['sharing_authority'];
+  requirePermission(admin || approvers.some((r) => hasOrgRole(auth, r)), EXTENSIONS_NEEDS);
+  const db = k.db.kysely;
+  const status: ExtensionStatus | 'any' = q.status === 'all' ? 'any' : q.status === 'approved' ? 'consented' : (q.status ?? 'requested');
+  const filter: repo.RequestFilter = { extensionStatus: status, ...(admin ? {} : { extensionOwnerOrgId: auth.org.id }), ...listFilter(q) };
+  const [rows, total] = await Promise.all([repo.listRequests(db, filter, pageOf(q)), repo.countRequests(db, filter)]);
+  return { items: await views(k, db, rows), total };
 }
 
 /** One request, to its two sides, the sharing authority and the platform admin; 404 to others. */

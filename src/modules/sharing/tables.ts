@@ -76,6 +76,8 @@ export interface GrantsTable {
   status_changed_by: string | null;
   status_changed_at: Timestamp | null;
   created_at: Timestamp;
+  /** The personal-information fields released in clear (migrations/0014); the others leave masked. */
+  clear_fields: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export type UseRequestKind = 'widen' | 'transfer';

@@ -20,6 +20,7 @@ import type { Kernel } from '../../kernel/context.js';
 import type { Executor } from '../../kernel/db.js';
 import { dutySummary, type DutySummary } from '../catalog/update.service.js';
 import { grantLink } from './grants.service.js';
+import { listFilter, pageOf } from './lists.js';
 import { ART, DECIDE_NEEDS, canDecide, canViewGrant, effectiveGrantStatus } from './rules.js';
 import type { CreateUseRequestBody, DecideBody, UseRequestQuery } from './schema.js';
 import type { UseRequestKind, UseRequestStatus } from './tables.js';
@@ -130,7 +131,18 @@ export interface UseRequestView {
   duty: DutySummary | null;
 }
 
-function listRows(db: Executor, filter: { id?: string; requesterOrgId?: string; providerOrgId?: string; status?: UseRequestStatus }) {
+interface UseRequestFilter {
+  id?: string;
+  requesterOrgId?: string;
+  providerOrgId?: string;
+  status?: UseRequestStatus;
+  entryId?: string;
+  counterpartOrgId?: string;
+  createdFrom?: Date;
+  createdBefore?: Date;
+}
+
+function filtered(db: Executor, filter: UseRequestFilter) {
   let q = db
     .selectFrom('use_requests as u')
     .innerJoin('grants as g', 'g.id', 'u.grant_id')
@@ -139,14 +151,35 @@ function listRows(db: Executor, filter: { id?: string; requesterOrgId?: string; 
     .innerJoin('orgs as ro', 'ro.id', 'u.requester_org_id')
     .innerJoin('orgs as po', 'po.id', 'u.provider_org_id')
     .leftJoin('orgs as to', 'to.id', 'u.third_org_id')
-    .innerJoin('users as ru', 'ru.id', 'u.created_by')
-    .selectAll('u')
-    .select(['g.entry_id', 'g.subject_org_id', 'e.code as entry_code', 'v.name as entry_name', 'ro.name as requester_org_name', 'po.name as provider_name', 'to.name as third_org_name', 'ru.name as requester_user_name']);
+    .innerJoin('users as ru', 'ru.id', 'u.created_by');
   if (filter.id) q = q.where('u.id', '=', filter.id);
   if (filter.requesterOrgId) q = q.where('u.requester_org_id', '=', filter.requesterOrgId);
   if (filter.providerOrgId) q = q.where('u.provider_org_id', '=', filter.providerOrgId);
   if (filter.status) q = q.where('u.status', '=', filter.status);
-  return q.orderBy('u.created_at', 'desc').orderBy('u.id').limit(500).execute();
+  if (filter.entryId) q = q.where('g.entry_id', '=', filter.entryId);
+  const other = filter.counterpartOrgId;
+  if (other) q = q.where((eb) => eb.or([eb('u.requester_org_id', '=', other), eb('u.provider_org_id', '=', other), eb('u.third_org_id', '=', other)]));
+  if (filter.createdFrom) q = q.where('u.created_at', '>=', filter.createdFrom);
+  if (filter.createdBefore) q = q.where('u.created_at', '<', filter.createdBefore);
+  return q;
+}
+
+function listRows(db: Executor, filter: UseRequestFilter, page = { limit: 500, offset: 0 }) {
+  return filtered(db, filter)
+    .selectAll('u')
+    .select(['g.entry_id', 'g.subject_org_id', 'e.code as entry_code', 'v.name as entry_name', 'ro.name as requester_org_name', 'po.name as provider_name', 'to.name as third_org_name', 'ru.name as requester_user_name'])
+    .orderBy('u.created_at', 'desc')
+    .orderBy('u.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+async function countRows(db: Executor, filter: UseRequestFilter): Promise<number> {
+  const r = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 type UseRequestRow = Awaited<ReturnType<typeof listRows>>[number];
 
@@ -298,6 +331,9 @@ export async function decideUseRequest(k: Kernel, auth: AuthContext, id: string,
     const u = await trx.selectFrom('use_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     const g = u ? await repo.lockGrant(trx, u.grant_id) : undefined;
     if (!u || !g || !canViewGrant(auth, g)) throw notFound('扩大使用/提供第三方申请', id);
+    if ((body.clearFields ?? []).length > 0) {
+      throw new AppError('VALIDATION', '明文提供的数据项在共享授权上设置（PUT /api/v1/grants/{id}/clear-fields），不在此答复', { fields: [{ field: 'clearFields', message: '此处不适用' }] });
+    }
     const reason = body.reason?.trim() || null;
     const basis = body.basis?.trim() || null;
     const next = useRequestWorkflow.apply(u.status, body.decision, { mayAct: canDecide(auth, g), reason, basis });
@@ -387,11 +423,19 @@ export async function decideUseRequest(k: Kernel, auth: AuthContext, id: string,
   });
 }
 
-/** Use requests the caller's org filed (`requester`, default) or received as provider (`provider`). */
-export async function listUseRequests(k: Kernel, auth: AuthContext, q: UseRequestQuery): Promise<{ items: UseRequestView[] }> {
+/**
+ * Use requests the caller's org filed (`requester`, default) or received as provider (`provider`),
+ * narrowed by status, entry, the other org (or third org) and creation dates, one page at a time with the total.
+ */
+export async function listUseRequests(k: Kernel, auth: AuthContext, q: UseRequestQuery): Promise<{ items: UseRequestView[]; total: number }> {
   const db = k.db.kysely;
-  const rows = await listRows(db, { ...(q.role === 'provider' ? { providerOrgId: auth.org.id } : { requesterOrgId: auth.org.id }), ...(q.status ? { status: q.status } : {}) });
-  return { items: await views(k, db, rows) };
+  const filter: UseRequestFilter = {
+    ...(q.role === 'provider' ? { providerOrgId: auth.org.id } : { requesterOrgId: auth.org.id }),
+    ...(q.status ? { status: q.status } : {}),
+    ...listFilter(q),
+  };
+  const [rows, total] = await Promise.all([listRows(db, filter, pageOf(q)), countRows(db, filter)]);
+  return { items: await views(k, db, rows), total };
 }
 
 /** One use request, to those who may read its grant (subject, provider, sharing authority, platform admin); 404 to others. */

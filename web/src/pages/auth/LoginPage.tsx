@@ -82,7 +82,7 @@ export function LoginPage() {
           {t('login.lockRule')}
         </Typography.Paragraph>
         <Typography.Paragraph style={{ marginBottom: 0, marginTop: 8 }}>
-          {t('login.noAccount')} <Link to="/register">{t('login.toRegister')}</Link>
+          {t('login.noAccount')} <Link to={params.get('next') ? `/register?next=${encodeURIComponent(next)}` : '/register'}>{t('login.toRegister')}</Link>
         </Typography.Paragraph>
       </Form>
     </AuthShell>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, Navigate, useNavigate } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Alert, Button, Divider, Form, Input, Radio, Typography } from 'antd';
 import { api } from '../../api/client';
 import type { OrgKind, RegisterRequest } from '../../api/types';
@@ -9,6 +9,7 @@ import { applyFieldErrors, errorText } from '../../lib/errors';
 import { confirmRules, idNumberRule, loginRules, passwordRules, upper, usccRule } from '../../lib/validators';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { AuthShell } from './AuthShell';
+import { safeNext } from './safeNext';
 
 interface RegisterValues {
   kind: OrgKind;
@@ -29,12 +30,15 @@ export function RegisterPage() {
   const { t } = useI18n();
   const { me, signedIn } = useAuth();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  // Where the visitor was going (e.g. an open data application): back there once registered.
+  const next = safeNext(params.get('next'));
   const [form] = Form.useForm<RegisterValues>();
   const kind = Form.useWatch('kind', form) ?? 'organization';
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  if (me) return <Navigate to="/" replace />;
+  if (me) return <Navigate to={next} replace />;
 
   const onFinish = async (v: RegisterValues) => {
     setSubmitting(true);
@@ -52,7 +56,7 @@ export function RegisterPage() {
     try {
       const created = await api.auth.register(body);
       signedIn(created);
-      navigate('/', { replace: true });
+      navigate(next, { replace: true });
     } catch (e) {
       applyFieldErrors(form, e, FIELDS);
       setError(errorText(e, t));
@@ -155,7 +159,7 @@ export function RegisterPage() {
           </Button>
         </Form.Item>
         <Typography.Paragraph style={{ marginBottom: 0 }}>
-          {t('register.haveAccount')} <Link to="/login">{t('register.toLogin')}</Link>
+          {t('register.haveAccount')} <Link to={params.get('next') ? `/login?next=${encodeURIComponent(next)}` : '/login'}>{t('register.toLogin')}</Link>
         </Typography.Paragraph>
       </Form>
     </AuthShell>

@@ -1,6 +1,6 @@
 /** The answer dialogs of a share request: refuse (reason and basis), apply for an extension, decide an extension. */
 import { useState } from 'react';
-import { Alert, Form, Input, InputNumber, Modal, Radio, Space, type FormInstance } from 'antd';
+import { Alert, Checkbox, Form, Input, InputNumber, Modal, Radio, Space, type FormInstance } from 'antd';
 import { useI18n, type MessageKey } from '../../i18n';
 import { applyFieldErrors, errorText } from '../../lib/errors';
 import { useNumberParam } from '../../lib/law';
@@ -104,6 +104,68 @@ const SHARE_REFUSAL: RefusalTexts = {
 /** 不同意共享: "应当说明理由并提供依据" (000 第十四条). */
 export function RefuseModal({ r, onClose, onDone }: DialogProps) {
   return <RefusalModal open={!!r} texts={SHARE_REFUSAL} onClose={onClose} onDone={onDone} onSubmit={(v) => sharingApi.decide(r?.id ?? '', { decision: 'refuse', ...v })} />;
+}
+
+/**
+ * 同意共享: approving makes the grant and opens the provide duty. Of the requested fields that hold
+ * personal information, the provider may release some in clear (明文提供), with its reason; the
+ * others leave masked on every delivery.
+ */
+export function ApproveModal({ r, pii, labelOf, onClose, onDone }: DialogProps & { pii: readonly string[]; labelOf: (f: string) => string | undefined }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<{ reason?: string; clearFields?: string[]; clearReason?: string }>();
+  const clear = Form.useWatch('clearFields', form) ?? [];
+  const { saving, error, setError, run } = useSubmit(['reason', 'clearFields', 'clearReason']);
+  const submit = async () => {
+    if (!r) return;
+    const v = await form.validateFields();
+    const fields = v.clearFields ?? [];
+    await run(
+      form,
+      () =>
+        sharingApi.decide(r.id, {
+          decision: 'approve',
+          ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
+          ...(fields.length > 0 ? { clearFields: fields, clearReason: v.clearReason?.trim() ?? '' } : {}),
+        }),
+      onDone,
+    );
+  };
+  return (
+    <Modal
+      open={!!r}
+      title={t('sharing.approve')}
+      onCancel={() => {
+        setError(undefined);
+        onClose();
+      }}
+      onOk={submit}
+      confirmLoading={saving}
+      okText={t('sharing.approve')}
+      okButtonProps={{ 'data-testid': 'share-approve-confirm' }}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Alert type="info" showIcon message={t('sharing.approve.confirm')} description={<LawHint source={ART_REQUEST} mode="line" />} />
+        {error && <Alert type="error" showIcon message={error} data-testid="approve-error" />}
+        <Form form={form} layout="vertical" initialValues={{ clearFields: [] }}>
+          <Form.Item name="reason" label={t('sharing.approve.reason')}>
+            <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.approve.reason.placeholder')} data-testid="approve-reason" />
+          </Form.Item>
+          {pii.length > 0 && (
+            <Form.Item name="clearFields" label={t('sharing.clear.fields')} extra={t('sharing.clear.approveHint')}>
+              <Checkbox.Group options={pii.map((f) => ({ value: f, label: labelOf(f) ? `${labelOf(f)}（${f}）` : f }))} data-testid="approve-clear-fields" />
+            </Form.Item>
+          )}
+          {clear.length > 0 && (
+            <Form.Item name="clearReason" label={t('sharing.clear.reason')} rules={[{ required: true, whitespace: true, message: t('sharing.clear.reason.required') }]}>
+              <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.clear.reason.placeholder')} data-testid="approve-clear-reason" />
+            </Form.Item>
+          )}
+        </Form>
+      </Space>
+    </Modal>
+  );
 }
 
 /** The provider asks the sharing authority for more time: days up to the profile's maximum, and the special reason. */

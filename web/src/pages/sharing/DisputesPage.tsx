@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Radio, Space, Table, Tabs, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
 import type { Me } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -17,6 +17,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { StatusTag, type Tone } from '../../components/StatusTag';
 import { disputesApi, type Dispute, type DisputeAction, type DisputeStatus, type DisputeStep } from './api';
+import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
 
 export const ART_DISPUTES = '000 第十六条';
 
@@ -221,10 +222,13 @@ export function DisputesPage() {
   const { t, dateTime } = useI18n();
   const isAuthority = me.org.roles.includes('sharing_authority');
   const isAdmin = me.org.roles.includes('platform_admin');
-  const [query, setQuery, queryKey] = useUrlState(['role', 'case'] as const);
+  const [query, setQuery, queryKey] = useUrlState(['role', 'case', 'status', ...LIST_KEYS] as const);
   const roles = [...(me.org.roles.includes('institution') ? (['party'] as const) : []), ...(isAuthority ? (['authority'] as const) : []), ...(isAdmin ? (['all'] as const) : [])];
   const role = roles.find((r) => r === query.role) ?? roles[0] ?? 'party';
-  const { data, error, loading, reload } = useAsync(() => disputesApi.list(role), `${role}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`);
+  const status = query.status === 'open' || query.status === 'closed' ? query.status : undefined;
+  const { entryId: _entry, ...filters } = listQueryOf(query);
+  const { data, error, loading, reload } = useAsync(() => disputesApi.list(role, { ...(status ? { status } : {}), ...filters }), `${role}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`);
+  const pagination = usePagination(query, data?.total, setQuery);
 
   const columns: TableColumnsType<Dispute> = [
     {
@@ -267,8 +271,19 @@ export function DisputesPage() {
       />
       <Card>
         {roles.length > 1 && (
-          <Tabs activeKey={role} onChange={(k) => setQuery({ role: k, case: null })} items={roles.map((k) => ({ key: k, label: t(`sharing.dispute.role.${k}`) }))} />
+          <Tabs activeKey={role} onChange={(k) => setQuery({ role: k, case: null, page: null })} items={roles.map((k) => ({ key: k, label: t(`sharing.dispute.role.${k}`) }))} />
         )}
+        <Space wrap size={8}>
+          <Select
+            allowClear
+            value={status}
+            placeholder={t('sharing.col.status')}
+            onChange={(v: string | undefined) => setQuery({ status: v ?? null, page: null })}
+            options={(['open', 'closed'] as const).map((s) => ({ value: s, label: t(`sharing.dispute.filter.${s}`) }))}
+            style={{ width: 140 }}
+          />
+          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} entry={false} />
+        </Space>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<Dispute>
           data-testid="disputes-table"
@@ -279,6 +294,8 @@ export function DisputesPage() {
           dataSource={data?.items ?? []}
           locale={{ emptyText: t('sharing.dispute.empty') }}
           scroll={{ x: 1100 }}
+          pagination={pagination}
+          style={{ marginTop: 12 }}
         />
       </Card>
       <Drawer open={!!query.case} onClose={() => setQuery({ case: null })} width={760} title={t('sharing.dispute.detail')} destroyOnHidden>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
@@ -8,7 +8,10 @@ import { useUrlState } from '../../lib/urlState';
 import { applyFieldErrors, errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
-import { sharingApi, type Grant } from './api';
+import { GRANT_STATUSES, sharingApi, type Grant } from './api';
+import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
+import { ClearFieldsCard } from './ClearFields';
+import { GrantExportsCard } from './GrantExports';
 import { ART_USE_LIMITS, GrantStatusTag, isProviderAnswerer, isSubjectLoader } from './parts';
 import { GrantKeysCard, GrantUsageCard } from './GrantAccess';
 import { UseRequestModal, canRequestUse } from './UseRequestsPage';
@@ -139,7 +142,9 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
               </Descriptions.Item>
             )}
           </Descriptions>
+          <ClearFieldsCard grant={g} />
           {isSubjectLoader(me, g.subject.id) && <GrantKeysCard grant={g} />}
+          {isSubjectLoader(me, g.subject.id) && (g.methods.includes('batch') || g.methods.includes('file')) && <GrantExportsCard grant={g} />}
           <GrantUsageCard grantId={g.id} />
           {asking && <UseRequestModal grant={g} onClose={() => setAsking(false)} />}
           <DisputeModal target={disputing ? { grantId: g.id } : undefined} onClose={() => setDisputing(false)} />
@@ -156,9 +161,14 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
 export function GrantsPage() {
   const me = useMe();
   const { t, tMaybe, deadline } = useI18n();
-  const [query, setQuery, queryKey] = useUrlState(['role', 'grant'] as const);
+  const [query, setQuery, queryKey] = useUrlState(['role', 'grant', 'status', ...LIST_KEYS] as const);
   const role = query.role === 'subject' || query.role === 'provider' ? query.role : undefined;
-  const { data, error, loading, reload } = useAsync(() => sharingApi.grants(role), `${role ?? ''}:${queryKey.replace(/(^|&)grant=[^&]*/, '')}`);
+  const status = GRANT_STATUSES.find((s) => s === query.status);
+  const { data, error, loading, reload } = useAsync(
+    () => sharingApi.grants({ ...(role ? { role } : {}), ...(status ? { status } : {}), ...listQueryOf(query) }),
+    queryKey.replace(/(^|&)grant=[^&]*/, ''),
+  );
+  const pagination = usePagination(query, data?.total, setQuery);
   const [action, setAction] = useState<{ grant: Grant; event: GrantEvent } | undefined>(undefined);
   const [tick, setTick] = useState(0);
 
@@ -216,9 +226,21 @@ export function GrantsPage() {
       <Card>
         <Tabs
           activeKey={role ?? 'all'}
-          onChange={(k) => setQuery({ role: k === 'all' ? null : k, grant: null })}
+          onChange={(k) => setQuery({ role: k === 'all' ? null : k, grant: null, page: null })}
           items={(['all', 'subject', 'provider'] as const).map((k) => ({ key: k, label: t(`sharing.grants.role.${k}`) }))}
         />
+        <Space wrap size={8}>
+          <Select
+            allowClear
+            value={status}
+            placeholder={t('sharing.col.status')}
+            onChange={(v: string | undefined) => setQuery({ status: v ?? null, page: null })}
+            options={GRANT_STATUSES.map((s) => ({ value: s, label: t(`sharing.grantStatus.${s}`) }))}
+            style={{ width: 140 }}
+            data-testid="grants-filter-status"
+          />
+          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} />
+        </Space>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<Grant>
           data-testid="grants-table"
@@ -229,6 +251,8 @@ export function GrantsPage() {
           dataSource={data?.items ?? []}
           locale={{ emptyText: t('sharing.grants.empty') }}
           scroll={{ x: 1200 }}
+          pagination={pagination}
+          style={{ marginTop: 12 }}
         />
       </Card>
       <GrantDrawer key={`${query.grant ?? ''}:${tick}`} id={query.grant} onClose={() => setQuery({ grant: null })} onAction={(grant, event) => setAction({ grant, event })} />

@@ -12,6 +12,7 @@ import { REQUEST_STATUSES, sharingApi, type ShareRequest } from './api';
 import { ART_REQUEST, ReplyCell, RequestStatusTag, isProviderAnswerer } from './parts';
 import { RequestDrawer } from './RequestsPage';
 import { InstantConditionsModal } from './InstantConditionsModal';
+import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
 
 /** Soonest due first; requests without an open reply duty after them, newest first. */
 function byDue(a: ShareRequest, b: ShareRequest): number {
@@ -30,12 +31,13 @@ function byDue(a: ShareRequest, b: ShareRequest): number {
 export function InboxPage() {
   const me = useMe();
   const { t, dateTime, date } = useI18n();
-  const [query, setQuery, queryKey] = useUrlState(['status', 'case'] as const);
+  const [query, setQuery, queryKey] = useUrlState(['status', 'case', ...LIST_KEYS] as const);
   const status = query.status === 'all' ? undefined : (REQUEST_STATUSES.find((s) => s === query.status) ?? 'pending');
   const { data, error, loading, reload } = useAsync(
-    () => sharingApi.list({ role: 'provider', ...(status ? { status } : {}) }),
-    `${status ?? 'all'}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`,
+    () => sharingApi.list({ role: 'provider', ...(status ? { status } : {}), ...listQueryOf(query) }),
+    queryKey.replace(/(^|&)case=[^&]*/, ''),
   );
+  const pagination = usePagination(query, data?.total, setQuery);
   const [conditions, setConditions] = useState(false);
   const answerer = isProviderAnswerer(me, me.org.id);
   const items = [...(data?.items ?? [])].sort(byDue);
@@ -82,13 +84,14 @@ export function InboxPage() {
       <Card>
         <Tabs
           activeKey={status ?? 'all'}
-          onChange={(k) => setQuery({ status: k === 'pending' ? null : k, case: null })}
+          onChange={(k) => setQuery({ status: k === 'pending' ? null : k, case: null, page: null })}
           items={[
             { key: 'pending', label: t('sharing.inbox.pending') },
             ...REQUEST_STATUSES.filter((s) => s === 'approved' || s === 'refused').map((s) => ({ key: s, label: t(`sharing.status.${s}`) })),
             { key: 'all', label: t('sharing.filter.all') },
           ]}
         />
+        <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.requester')} />
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<ShareRequest>
           data-testid="share-inbox-table"
@@ -99,6 +102,8 @@ export function InboxPage() {
           dataSource={items}
           locale={{ emptyText: status === 'pending' ? t('sharing.inbox.empty') : undefined }}
           scroll={{ x: 1100 }}
+          pagination={pagination}
+          style={{ marginTop: 12 }}
         />
       </Card>
       <RequestDrawer id={query.case} onClose={() => setQuery({ case: null })} onChanged={reload} />

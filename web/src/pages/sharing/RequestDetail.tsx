@@ -13,11 +13,11 @@ import { useAsync } from '../../lib/useAsync';
 import { errorText } from '../../lib/errors';
 import { LawHint } from '../../components/LawHint';
 import { sharingApi, type ShareRequest } from './api';
-import { ConsentModal, ExtendModal, RefuseModal } from './Dialogs';
+import { ApproveModal, ConsentModal, ExtendModal, RefuseModal } from './Dialogs';
 import { DisputeModal, canOpenDispute } from './DisputesPage';
 import { ART_REQUEST, DutyLine, RequestStatusTag, canConsentExtension, canSign, isProviderAnswerer } from './parts';
 
-type Dialog = 'refuse' | 'extend' | 'consent' | 'dispute' | null;
+type Dialog = 'approve' | 'refuse' | 'extend' | 'consent' | 'dispute' | null;
 
 function stepsOf(r: ShareRequest): { current: number; status: 'process' | 'finish' | 'error' | 'wait' } {
   switch (r.status) {
@@ -48,6 +48,7 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
 
   const published = entry.data ? (entry.data.version === entry.data.publishedVersion ? entry.data : entry.data.published) : undefined;
   const labelOf = (name: string) => published?.fields.find((f) => f.name === name)?.label;
+  const piiRequested = r.fields.filter((f) => !!published?.fields.find((c) => c.name === f)?.piiKind);
   const provider = isProviderAnswerer(me, r.provider.id);
   const pendingExtension = r.extension?.status === 'requested';
   const can = {
@@ -110,15 +111,9 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
             </Popconfirm>
           )}
           {can.answer && (
-            <Popconfirm
-              title={t('sharing.approve.confirm')}
-              onConfirm={() => run('approve', () => sharingApi.decide(r.id, { decision: 'approve' }), t('sharing.approved'))}
-              okButtonProps={{ 'data-testid': 'share-approve-confirm' }}
-            >
-              <Button type="primary" icon={<CheckOutlined />} loading={busy === 'approve'} data-testid="share-approve">
-                {t('sharing.approve')}
-              </Button>
-            </Popconfirm>
+            <Button type="primary" icon={<CheckOutlined />} onClick={() => setDialog('approve')} data-testid="share-approve">
+              {t('sharing.approve')}
+            </Button>
           )}
           {can.answer && (
             <Button danger icon={<CloseOutlined />} onClick={() => setDialog('refuse')} data-testid="share-refuse">
@@ -217,6 +212,7 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
         )}
       </Descriptions>
 
+      <ApproveModal r={dialog === 'approve' ? r : undefined} pii={piiRequested} labelOf={labelOf} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.approved'))} />
       <RefuseModal r={dialog === 'refuse' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.refused'))} />
       <ExtendModal r={dialog === 'extend' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.extend.sent'))} />
       <DisputeModal target={dialog === 'dispute' ? { shareRequestId: r.id } : undefined} onClose={() => setDialog(null)} />

@@ -11,6 +11,7 @@ import { LawHint } from '../../components/LawHint';
 import { REQUEST_STATUSES, sharingApi, type ShareRequest, type ShareRequestStatus } from './api';
 import { ART_REQUEST, ReplyCell, RequestStatusTag, canRequestShare } from './parts';
 import { RequestDetail } from './RequestDetail';
+import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
 
 /** The drawer every sharing list opens for `?case=<id>` (the link of the ledger's duties and notifications). */
 export function RequestDrawer({ id, onClose, onChanged }: { id: string | undefined; onClose: () => void; onChanged?: () => void }) {
@@ -29,13 +30,14 @@ export function RequestDrawer({ id, onClose, onChanged }: { id: string | undefin
 export function RequestsPage() {
   const me = useMe();
   const { t, date, dateTime } = useI18n();
-  const [query, setQuery, queryKey] = useUrlState(['status', 'case'] as const);
+  const [query, setQuery, queryKey] = useUrlState(['status', 'case', ...LIST_KEYS] as const);
   const status = REQUEST_STATUSES.find((s) => s === query.status);
   const requester = me.org.roles.includes('institution');
   const { data, error, loading, reload } = useAsync(
-    () => (requester ? sharingApi.list({ role: 'requester', ...(status ? { status } : {}) }) : Promise.resolve({ items: [] as ShareRequest[] })),
-    `${status ?? ''}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`,
+    () => (requester ? sharingApi.list({ role: 'requester', ...(status ? { status } : {}), ...listQueryOf(query) }) : Promise.resolve({ items: [] as ShareRequest[], total: 0 })),
+    queryKey.replace(/(^|&)case=[^&]*/, ''),
   );
+  const pagination = usePagination(query, data?.total, setQuery);
 
   const columns: TableColumnsType<ShareRequest> = [
     {
@@ -83,11 +85,22 @@ export function RequestsPage() {
         <Card>
           <Tabs
             activeKey={status ?? 'all'}
-            onChange={(k) => setQuery({ status: k === 'all' ? null : k, case: null })}
+            onChange={(k) => setQuery({ status: k === 'all' ? null : k, case: null, page: null })}
             items={[{ key: 'all', label: t('sharing.filter.all') }, ...REQUEST_STATUSES.map((s: ShareRequestStatus) => ({ key: s, label: t(`sharing.status.${s}`) }))]}
           />
+          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.provider')} />
           {error && <Alert type="error" showIcon message={errorText(error, t)} />}
-          <Table<ShareRequest> data-testid="share-requests-table" rowKey="id" size="middle" loading={loading} columns={columns} dataSource={data?.items ?? []} scroll={{ x: 1100 }} />
+          <Table<ShareRequest>
+            data-testid="share-requests-table"
+            rowKey="id"
+            size="middle"
+            loading={loading}
+            columns={columns}
+            dataSource={data?.items ?? []}
+            scroll={{ x: 1100 }}
+            pagination={pagination}
+            style={{ marginTop: 12 }}
+          />
         </Card>
       )}
       <RequestDrawer id={query.case} onClose={() => setQuery({ case: null })} onChanged={reload} />

@@ -20,7 +20,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { OrgSelect } from '../../components/OrgSelect';
 import { StatusTag, type Tone } from '../../components/StatusTag';
-import { useLimitApi, type Grant, type UseRequest, type UseRequestKind, type UseRequestStatus } from './api';
+import { USE_REQUEST_STATUSES, useLimitApi, type Grant, type UseRequest, type UseRequestKind, type UseRequestStatus } from './api';
+import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
 import { ART_USE_LIMITS, DutyLine, isProviderAnswerer } from './parts';
 import { RefusalModal, type RefusalTexts } from './Dialogs';
 
@@ -319,9 +320,11 @@ export function UseRequestModal({ grant, onClose }: { grant: Grant | undefined; 
 export function UseRequestsPage() {
   const me = useMe();
   const { t } = useI18n();
-  const [query, setQuery, queryKey] = useUrlState(['role', 'case'] as const);
+  const [query, setQuery, queryKey] = useUrlState(['role', 'case', 'status', ...LIST_KEYS] as const);
   const role = query.role === 'provider' ? 'provider' : 'requester';
-  const { data, error, loading, reload } = useAsync(() => useLimitApi.list({ role }), `${role}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`);
+  const status = USE_REQUEST_STATUSES.find((s) => s === query.status);
+  const { data, error, loading, reload } = useAsync(() => useLimitApi.list({ role, ...(status ? { status } : {}), ...listQueryOf(query) }), queryKey.replace(/(^|&)case=[^&]*/, ''));
+  const pagination = usePagination(query, data?.total, setQuery);
 
   const columns: TableColumnsType<UseRequest> = [
     {
@@ -354,9 +357,20 @@ export function UseRequestsPage() {
       <Card>
         <Tabs
           activeKey={role}
-          onChange={(k) => setQuery({ role: k === 'requester' ? null : k, case: null })}
+          onChange={(k) => setQuery({ role: k === 'requester' ? null : k, case: null, page: null })}
           items={(['requester', 'provider'] as const).map((k) => ({ key: k, label: t(`sharing.use.role.${k}`) }))}
         />
+        <Space wrap size={8}>
+          <Select
+            allowClear
+            value={status}
+            placeholder={t('sharing.col.status')}
+            onChange={(v: string | undefined) => setQuery({ status: v ?? null, page: null })}
+            options={USE_REQUEST_STATUSES.map((s) => ({ value: s, label: t(`sharing.status.${s}`) }))}
+            style={{ width: 140 }}
+          />
+          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} />
+        </Space>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<UseRequest>
           data-testid="use-requests-table"
@@ -367,6 +381,8 @@ export function UseRequestsPage() {
           dataSource={data?.items ?? []}
           locale={{ emptyText: t('sharing.use.empty') }}
           scroll={{ x: 1100 }}
+          pagination={pagination}
+          style={{ marginTop: 12 }}
         />
       </Card>
       <Drawer open={!!query.case} onClose={() => setQuery({ case: null })} width={720} title={t('sharing.use.detail')} destroyOnHidden>

@@ -88,6 +88,49 @@ export interface Grant {
   statusReason: string | null;
   statusChangedAt: string | null;
   createdAt: string;
+  /** The personal-information fields released in clear; the rest of `piiFields` leave masked. */
+  clearFields: string[];
+  /** The grant's fields that hold personal information. */
+  piiFields: string[];
+}
+
+/** Paging and the common filters of the sharing lists (server-side). */
+export type ListQuery = {
+  entryId?: string;
+  counterpartOrgId?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+};
+export interface PageOf<T> {
+  items: T[];
+  total: number;
+}
+export type ExtensionFilter = 'requested' | 'consented' | 'refused' | 'moot' | 'all';
+export const EXTENSION_FILTERS: readonly ExtensionFilter[] = ['requested', 'consented', 'refused', 'moot', 'all'];
+
+export type ExportFormat = 'csv' | 'ndjson';
+export type ExportStatus = 'queued' | 'running' | 'ready' | 'failed';
+/** A batch export of a grant's data (the server's ExportView, src/modules/delivery/export.ts). */
+export interface DataExport {
+  id: string;
+  grantId: string;
+  entry: { id: string; code: string };
+  method: string;
+  format: ExportFormat;
+  filters: Record<string, string> | null;
+  status: ExportStatus;
+  progress: { done: number; total: number | null };
+  rows: number;
+  bytes: number;
+  fields: string[];
+  masked: string[];
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  download: { url: string; expiresAt: string } | null;
+  expired: boolean;
 }
 
 /** An API key bound to a grant (its secret only when just created). */
@@ -118,11 +161,13 @@ export interface GrantUsage {
 const id = encodeURIComponent;
 
 export const sharingApi = {
-  list: (q: { role: 'requester' | 'provider'; status?: ShareRequestStatus }) => request<{ items: ShareRequest[] }>('GET', '/api/v1/sharing/requests', { query: q }),
+  list: (q: { role: 'requester' | 'provider'; status?: ShareRequestStatus } & ListQuery) => request<PageOf<ShareRequest>>('GET', '/api/v1/sharing/requests', { query: q }),
+  /** The sharing authority's extension applications (pending ones first due first). */
+  extensions: (q: { status?: ExtensionFilter } & ListQuery) => request<PageOf<ShareRequest>>('GET', '/api/v1/sharing/extensions', { query: q }),
   get: (requestId: string) => request<ShareRequest>('GET', `/api/v1/sharing/requests/${id(requestId)}`),
   create: (body: ShareRequestInput) => request<ShareRequest>('POST', '/api/v1/sharing/requests', { body }),
   sign: (requestId: string) => request<ShareRequest>('POST', `/api/v1/sharing/requests/${id(requestId)}/sign`),
-  decide: (requestId: string, body: { decision: 'approve' | 'refuse'; reason?: string; basis?: string }) =>
+  decide: (requestId: string, body: { decision: 'approve' | 'refuse'; reason?: string; basis?: string; clearFields?: string[]; clearReason?: string }) =>
     request<ShareRequest>('POST', `/api/v1/sharing/requests/${id(requestId)}/decide`, { body }),
   /** The provider applies (days, reason); the sharing authority consents (possibly fewer days) or refuses. */
   extend: (requestId: string, body: { days: number; reason: string; decision?: 'consent' | 'refuse' }) =>
@@ -130,7 +175,11 @@ export const sharingApi = {
   instantConditions: (entryId: string) => request<InstantConditions>('GET', '/api/v1/sharing/instant-conditions', { query: { entryId } }),
   setInstantConditions: (body: { entryId: string; requesterOrgIds?: string[]; requesterOrgRoles?: string[]; fields?: string[] | null }) =>
     request<InstantConditions>('POST', '/api/v1/sharing/instant-conditions', { body }),
-  grants: (role?: 'subject' | 'provider') => request<{ items: Grant[] }>('GET', '/api/v1/grants', { query: { role } }),
+  grants: (q: { role?: 'subject' | 'provider'; status?: GrantStatus } & ListQuery = {}) => request<PageOf<Grant>>('GET', '/api/v1/grants', { query: q }),
+  setClearFields: (grantId: string, body: { fields: string[]; reason: string }) => request<Grant>('PUT', `/api/v1/grants/${id(grantId)}/clear-fields`, { body }),
+  exports: (grantId: string) => request<{ items: DataExport[] }>('GET', '/api/v1/exports', { query: { grantId } }),
+  exportOf: (exportId: string) => request<DataExport>('GET', `/api/v1/exports/${id(exportId)}`),
+  createExport: (body: { grantId: string; format: ExportFormat; filters?: Record<string, string> }) => request<DataExport>('POST', '/api/v1/exports', { body }),
   grant: (grantId: string) => request<Grant>('GET', `/api/v1/grants/${id(grantId)}`),
   keys: (grantId: string) => request<{ items: GrantKey[] }>('GET', `/api/v1/grants/${id(grantId)}/keys`),
   createKey: (grantId: string, name: string) => request<GrantKey & { key: string; entryCode: string }>('POST', `/api/v1/grants/${id(grantId)}/keys`, { body: { name } }),
@@ -216,7 +265,7 @@ export interface Dispute {
 
 export const useLimitApi = {
   create: (grantId: string, body: UseRequestInput) => request<UseRequest>('POST', `/api/v1/grants/${id(grantId)}/use-requests`, { body }),
-  list: (q: { role: 'requester' | 'provider'; status?: UseRequestStatus }) => request<{ items: UseRequest[] }>('GET', '/api/v1/use-requests', { query: q }),
+  list: (q: { role: 'requester' | 'provider'; status?: UseRequestStatus } & ListQuery) => request<PageOf<UseRequest>>('GET', '/api/v1/use-requests', { query: q }),
   get: (useRequestId: string) => request<UseRequest>('GET', `/api/v1/use-requests/${id(useRequestId)}`),
   decide: (useRequestId: string, body: { decision: 'approve' | 'refuse'; reason?: string; basis?: string }) =>
     request<UseRequest>('POST', `/api/v1/use-requests/${id(useRequestId)}/decide`, { body }),
@@ -224,7 +273,8 @@ export const useLimitApi = {
 
 export const disputesApi = {
   open: (body: { shareRequestId?: string; grantId?: string; subject: string; claim: string }) => request<Dispute>('POST', '/api/v1/disputes', { body }),
-  list: (role: 'party' | 'authority' | 'all') => request<{ items: Dispute[] }>('GET', '/api/v1/disputes', { query: { role } }),
+  list: (role: 'party' | 'authority' | 'all', q: { status?: string; counterpartOrgId?: string; from?: string; to?: string; limit?: number; offset?: number } = {}) =>
+    request<PageOf<Dispute>>('GET', '/api/v1/disputes', { query: { role, ...q } }),
   get: (disputeId: string) => request<Dispute>('GET', `/api/v1/disputes/${id(disputeId)}`),
   step: (disputeId: string, body: { action: DisputeAction; outcome: string; text: string }) => request<Dispute>('POST', `/api/v1/disputes/${id(disputeId)}/steps`, { body }),
 };
