@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { usccCheckChar } from '../src/kernel/codes.js';
-import { e2eSuite, waitForText } from './browser.js';
+import { e2eSuite, formItem, openDropdown, waitForText } from './browser.js';
 
 const ORG_NAME = 'E2E 测试海口数据科技有限公司';
 const FIRST17 = '91460100MA5TE2E01';
@@ -10,15 +10,6 @@ const VALID_USCC = FIRST17 + (usccCheckChar(FIRST17) as string);
 /** The same code with a wrong check character. */
 const BAD_USCC = FIRST17 + (VALID_USCC.endsWith('1') ? '2' : '1');
 
-/** The form item (label, control, error) labelled `label` inside `scope`. */
-function formItem(scope: Locator, label: string): Locator {
-  return scope.locator('.ant-form-item').filter({ has: scope.page().locator('label', { hasText: label }) });
-}
-
-/** The dropdown antd opened last (they are portalled to <body>). */
-function openDropdown(page: Page): Locator {
-  return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-}
 
 /**
  * Picks an option of a multiple select and waits for its tag. On a busy machine a click can land

@@ -98,6 +98,16 @@ export async function closeDrawer(page: Page): Promise<void> {
   }
 }
 
+/** The form item (label, control, error) labelled `label` inside `scope`. */
+export function formItem(scope: Locator, label: string | RegExp): Locator {
+  return scope.locator('.ant-form-item').filter({ has: scope.page().locator('label', { hasText: label }) });
+}
+
+/** The dropdown antd opened last (they are portalled to <body>). */
+export function openDropdown(page: Page): Locator {
+  return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+}
+
 export async function waitForText(locator: Locator, text: string | RegExp, timeout = UI_TIMEOUT): Promise<Locator> {
   const match = locator.filter({ hasText: text }).first();
   try {

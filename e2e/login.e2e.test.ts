@@ -42,8 +42,9 @@ e2eSuite('login', (t) => {
   it('the right password lands on 工作台 with the user named; logout returns to /login', async () => {
     const page = await t.newPage();
     await page.goto('/');
-    // Not signed in: the app sends us to the login page, remembering where we were going.
-    await page.waitForURL((u) => u.pathname === '/login');
+    // Not signed in: `/` is the public open data portal; the workbench is signed in from /login.
+    await page.waitForURL((u) => u.pathname === '/open');
+    await page.goto('/login');
     await submitLogin(page, 'gat_clerk', 'Gongshu@2026');
     await waitForText(page.getByTestId('current-user'), '李明');
     await waitForText(page.getByTestId('current-org'), '海南省公安厅');
@@ -58,9 +59,9 @@ e2eSuite('login', (t) => {
     await page.getByTestId('logout').click();
     await page.waitForURL((u) => u.pathname === '/login');
     await page.getByTestId('login-submit').waitFor();
-    // The session is gone: the workbench sends us back to the login page.
+    // The session is gone: `/` shows the public open data portal, not the workbench.
     await page.goto('/');
-    await page.waitForURL((u) => u.pathname === '/login');
+    await page.waitForURL((u) => u.pathname === '/open');
     expect(await page.getByTestId('current-user').count()).toBe(0);
   });
 

@@ -9,6 +9,9 @@ import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/auth/LoginPage';
 import { RegisterPage } from './pages/auth/RegisterPage';
 import { ForbiddenPage, NotFoundPage } from './pages/errors/ErrorPages';
+import { PortalLayout } from './pages/opening/PortalLayout';
+import { portalRoutes, type PortalRoute } from './pages/opening/portalRoutes';
+import { useDefaultMeta } from './pages/opening/meta';
 
 /** Signed-in pages only: anyone else goes to /login and comes back afterwards. */
 function RequireSession({ children }: { children: ReactNode }) {
@@ -35,6 +38,8 @@ function RequireSession({ children }: { children: ReactNode }) {
     );
   }
   if (!me) {
+    // A visitor without a session starts at the public open data portal.
+    if (location.pathname === '/' && !signedOut) return <Navigate to="/open" replace />;
     const next = signedOut ? '/' : location.pathname + location.search;
     return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
   }
@@ -53,11 +58,23 @@ function Guarded({ route }: { route: AppRoute }) {
   return <>{route.element}</>;
 }
 
+/** A public portal page: its default title and description (the page may refine them). */
+function PortalPage({ route }: { route: PortalRoute }) {
+  const { t } = useI18n();
+  useDefaultMeta(`${t(route.title)} · ${t('portal.brand')}`, route.description ? t(route.description) : null);
+  return <>{route.element}</>;
+}
+
 export function App() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route element={<PortalLayout />}>
+        {portalRoutes.map((r) => (
+          <Route key={r.path} path={r.path} element={<PortalPage route={r} />} />
+        ))}
+      </Route>
       <Route
         element={
           <RequireSession>

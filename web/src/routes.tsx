@@ -66,6 +66,10 @@ import { GrantsPage as ShareGrantsPage } from './pages/sharing/GrantsPage';
 import { canRequestShare, canSeeSharing } from './pages/sharing/parts';
 import { UseRequestsPage } from './pages/sharing/UseRequestsPage';
 import { DisputesPage } from './pages/sharing/DisputesPage';
+import { ExtensionsPage as ShareExtensionsPage } from './pages/sharing/ExtensionsPage';
+import { FieldTimeOutlined } from '@ant-design/icons';
+import { ProviderApplicationsPage, canSeeOpenApplications } from './pages/opening/ProviderApplicationsPage';
+import { DemandAnswersPage } from './pages/opening/DemandsPage';
 import { FlagOutlined, NodeExpandOutlined } from '@ant-design/icons';
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
@@ -110,7 +114,10 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/sharing/inbox', title: 'page.shareInbox', group: 'work', icon: <InboxOutlined />, allowed: (me) => me.org.roles.includes('institution'), element: <ShareInboxPage /> },
   { path: '/sharing/grants', title: 'page.shareGrants', group: 'work', icon: <KeyOutlined />, allowed: canSeeSharing, element: <ShareGrantsPage /> },
   { path: '/sharing/use-requests', title: 'page.useRequests', group: 'work', icon: <NodeExpandOutlined />, allowed: (me) => me.org.roles.includes('institution'), element: <UseRequestsPage /> },
+  { path: '/sharing/extensions', title: 'page.shareExtensions', group: 'work', icon: <FieldTimeOutlined />, allowed: (me) => me.org.roles.includes('sharing_authority') || me.org.roles.includes('platform_admin'), element: <ShareExtensionsPage /> },
   { path: '/sharing/disputes', title: 'page.disputes', group: 'work', icon: <FlagOutlined />, allowed: (me) => canSeeSharing(me) || me.org.roles.includes('platform_admin'), element: <DisputesPage /> },
+  { path: '/opening/applications', title: 'page.openingApplications', group: 'work', icon: <GlobalOutlined />, allowed: canSeeOpenApplications, element: <ProviderApplicationsPage /> },
+  { path: '/opening/demands', title: 'page.openingDemands', group: 'work', icon: <GlobalOutlined />, allowed: (me) => me.org.roles.includes('sharing_authority') || me.org.roles.includes('data_authority'), element: <DemandAnswersPage /> },
   { path: '/reflow', title: 'page.reflow', group: 'work', icon: <RetweetOutlined />, allowed: canSeeReflow, element: <ReflowPage /> },
   { path: '/quality', title: 'page.quality', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <QualityPage /> },
   { path: '/quality/orgs/:orgId', menu: false, parent: '/quality', title: 'page.qualityOrg', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <OrgQualityPage /> },

@@ -7,6 +7,9 @@ import { collectionsEnUS } from './collections.en-US';
 import { reflowEnUS } from './reflow.en-US';
 import { ingestEnUS } from './ingest.en-US';
 import { sharingEnUS } from './sharing.en-US';
+import { openingEnUS } from './opening.en-US';
+import { openApplicationsEnUS } from './openApplications.en-US';
+import { gateEnUS } from './gate.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -435,4 +438,7 @@ export const enUS: Record<MessageKey, string> = {
   ...reflowEnUS,
   ...ingestEnUS,
   ...sharingEnUS,
+  ...openingEnUS,
+  ...openApplicationsEnUS,
+  ...gateEnUS,
 };

@@ -6,6 +6,9 @@ import { collectionsZhCN } from './collections.zh-CN';
 import { reflowZhCN } from './reflow.zh-CN';
 import { ingestZhCN } from './ingest.zh-CN';
 import { sharingZhCN } from './sharing.zh-CN';
+import { openingZhCN } from './opening.zh-CN';
+import { openApplicationsZhCN } from './openApplications.zh-CN';
+import { gateZhCN } from './gate.zh-CN';
 
 export const zhCN = {
   // 平台与框架
@@ -447,6 +450,9 @@ export const zhCN = {
   ...reflowZhCN,
   ...ingestZhCN,
   ...sharingZhCN,
+  ...openingZhCN,
+  ...openApplicationsZhCN,
+  ...gateZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

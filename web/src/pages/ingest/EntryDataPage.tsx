@@ -13,6 +13,7 @@ import { VersionsCard } from './VersionsCard';
 import { LoadsCard } from './LoadsCard';
 import { PullSourcePanel } from './PullSourcePanel';
 import { ReflowPanel } from './ReflowPanel';
+import { GatePanel } from '../opening/GatePanel';
 import { mayLoad, publishedFields } from './access';
 
 /**
@@ -73,6 +74,7 @@ export function EntryDataPage() {
           <LoadsCard entryId={entry.id} fields={fields} refreshKey={refresh} />
           <PullSourcePanel entryId={entry.id} />
           <ReflowPanel entryId={entry.id} />
+          <GatePanel entryCode={entry.code} />
         </>
       )}
     </Space>
