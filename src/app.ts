@@ -37,6 +37,8 @@ import { openDemandRoutes } from './modules/opening/demands.routes.js';
 import { openingGateRoutes } from './modules/opening/gate.routes.js';
 import { openingRoutes } from './modules/opening/routes.js';
 import { ckanRoutes } from './modules/opening/ckan.routes.js';
+import { sandboxRoutes } from './modules/privacy/sandbox.routes.js';
+import { privacyRoutes } from './modules/privacy/routes.js';
 import { portalPageHtml } from './modules/opening/seo.js';
 
 export const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
@@ -109,6 +111,8 @@ export async function buildApp(k: Kernel, opts: AppOptions = {}): Promise<Fastif
   await app.register(openingGateRoutes, { kernel: k });
   await app.register(openingRoutes, { kernel: k });
   await app.register(ckanRoutes, { kernel: k });
+  await app.register(sandboxRoutes, { kernel: k });
+  await app.register(privacyRoutes, { kernel: k });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir === undefined ? defaultWebDir : opts.webDir;

@@ -15,5 +15,6 @@ import type { OpenApplicationTables } from './modules/opening/applications.table
 import type { OpenDemandTables } from './modules/opening/demands.tables.js';
 import type { OpeningGateTables } from './modules/opening/gate.tables.js';
 import type { OpeningTables } from './modules/opening/tables.js';
+import type { SandboxTables } from './modules/privacy/sandbox.tables.js';
 
-export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables, ExportTables, OpenApplicationTables, OpenDemandTables, OpeningGateTables, OpeningTables {}
+export interface Database extends KernelTables, IdentityTables, CatalogTables, IngestTables, QualityTables, CollectionTables, UploadTables, PullTables, ReflowTables, SharingTables, DeliveryTables, ExportTables, OpenApplicationTables, OpenDemandTables, OpeningGateTables, OpeningTables, SandboxTables {}

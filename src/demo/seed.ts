@@ -10,6 +10,7 @@ import { insertDemoCatalog } from '../modules/catalog/demo.js';
 import { insertDemoCollections } from '../modules/collections/demo.js';
 import { insertDemoGatePlans } from '../modules/opening/gate.demo.js';
 import { loadDemoDatasets, type DemoDatasetsResult } from '../modules/ingest/demo.js';
+import { insertDemoSandboxGrants } from '../modules/sharing/demo.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -45,6 +46,8 @@ export async function seedDemo(k: Kernel): Promise<SeedResult> {
     });
     return { seeded: true, generatedAdminPassword: generated, orgs: ids.size, users, catalogEntries: catalog.entries };
   });
+  // The demo's sandbox grants go through the sharing services (request → sign → answer), audited like any other.
+  if (result.seeded) await insertDemoSandboxGrants(k);
   // The demo datasets go in through the ingest path, each load its own use case, once the catalog exists.
   if (!result.seeded || k.config.demoPopulation === 0) return { ...result, datasets: null };
   return { ...result, datasets: await loadDemoDatasets(k, { population: k.config.demoPopulation }) };

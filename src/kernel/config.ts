@@ -49,6 +49,10 @@ export interface Config {
    * default, so a registered address cannot reach the platform's own services; on under NODE_ENV=test.
    */
   readonly ingestPullAllowLocal: boolean;
+  /** `SANDBOX_STATEMENT_TIMEOUT_MS`: how long one sandbox query (and each of its probes) may run. */
+  readonly sandboxStatementTimeoutMs: number;
+  /** `SANDBOX_ROW_CAP`: the most rows a sandbox query returns; a longer result is cut and marked truncated. */
+  readonly sandboxRowCap: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Crypto keys from config (hex / PEM); when absent they are generated into `dataDir/keys`. */
   readonly keys: {
@@ -161,6 +165,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestStaleLoadMinutes: int(env, 'INGEST_STALE_LOAD_MINUTES', 60, 5, 7 * 24 * 60),
     ingestMaxFileMb: int(env, 'INGEST_MAX_FILE_MB', 10_240, 1, 1_048_576),
     ingestPullAllowLocal: bool(env, 'INGEST_PULL_ALLOW_LOCAL', nodeEnv === 'test'),
+    sandboxStatementTimeoutMs: int(env, 'SANDBOX_STATEMENT_TIMEOUT_MS', 10_000, 10, 3_600_000),
+    sandboxRowCap: int(env, 'SANDBOX_ROW_CAP', 10_000, 1, 1_000_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     keys: Object.freeze({
       sm4Key: env.GONGSHU_SM4_KEY || undefined,

@@ -20,6 +20,10 @@ export const errorStatus = {
   RULE_VIOLATION: 422,
   /** A file refused as a whole (e.g. a catalog import with bad rows); `details` lists each problem. */
   IMPORT_REJECTED: 422,
+  /** The sandbox (数据可用不可见): a query its column policies refuse, one that ran too long, an output holding identifiers. */
+  policy_violation: 422,
+  query_timeout: 422,
+  output_contains_identifiers: 422,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
   INTERNAL: 500,

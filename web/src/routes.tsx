@@ -71,6 +71,9 @@ import { FieldTimeOutlined } from '@ant-design/icons';
 import { ProviderApplicationsPage, canSeeOpenApplications } from './pages/opening/ProviderApplicationsPage';
 import { DemandAnswersPage } from './pages/opening/DemandsPage';
 import { FlagOutlined, NodeExpandOutlined } from '@ant-design/icons';
+import { CodeOutlined, ExportOutlined } from '@ant-design/icons';
+import { SandboxPage, canUseSandbox } from './pages/sandbox/SandboxPage';
+import { ReleasesPage as SandboxReleasesPage, canReviewReleases } from './pages/sandbox/ReleasesPage';
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 
@@ -118,6 +121,8 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/sharing/disputes', title: 'page.disputes', group: 'work', icon: <FlagOutlined />, allowed: (me) => canSeeSharing(me) || me.org.roles.includes('platform_admin'), element: <DisputesPage /> },
   { path: '/opening/applications', title: 'page.openingApplications', group: 'work', icon: <GlobalOutlined />, allowed: canSeeOpenApplications, element: <ProviderApplicationsPage /> },
   { path: '/opening/demands', title: 'page.openingDemands', group: 'work', icon: <GlobalOutlined />, allowed: (me) => me.org.roles.includes('sharing_authority') || me.org.roles.includes('data_authority'), element: <DemandAnswersPage /> },
+  { path: '/sandbox', title: 'page.sandbox', group: 'work', icon: <CodeOutlined />, allowed: canUseSandbox, element: <SandboxPage /> },
+  { path: '/sandbox/releases', title: 'page.sandboxReleases', group: 'work', icon: <ExportOutlined />, allowed: canReviewReleases, element: <SandboxReleasesPage /> },
   { path: '/reflow', title: 'page.reflow', group: 'work', icon: <RetweetOutlined />, allowed: canSeeReflow, element: <ReflowPage /> },
   { path: '/quality', title: 'page.quality', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <QualityPage /> },
   { path: '/quality/orgs/:orgId', menu: false, parent: '/quality', title: 'page.qualityOrg', group: 'oversight', icon: <LineChartOutlined />, allowed: everyone, element: <OrgQualityPage /> },

@@ -73,6 +73,8 @@ const DISTRIBUTION: Record<string, { title: string; format: string; mediaType: s
   api: { title: '数据服务接口', format: 'JSON', mediaType: 'application/json' },
   batch: { title: '批量导出', format: 'CSV', mediaType: 'text/csv' },
   file: { title: '文件下载', format: 'XLSX', mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+  // Analysed inside the platform: only vetted query results leave, as JSON (数据可用不可见).
+  sandbox: { title: '平台内分析（隐私沙箱）', format: 'JSON', mediaType: 'application/json' },
 };
 
 /** One published entry as the DCAT builder needs it. */

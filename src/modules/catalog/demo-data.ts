@@ -94,7 +94,7 @@ const A = (share: Attr, open: Attr, op: boolean, grade: Grade, methods: Provisio
 
 export const DEMO_CATALOG: DemoEntry[] = [
   // 海南省公安厅
-  entry('gat', '人口基础信息', '人口', '全省常住人口和户籍人口的基础身份信息，是人口基础库的权威来源。', 'id_number:公民身份号码:string:key:pii=id_number;name:姓名:string:req:pii=name;gender:性别:string;birth_date:出生日期:date:pii=birth_date;address:户籍地址:string:pii=address', A('conditional', 'none', false, 'important', ['api'], 'daily')),
+  entry('gat', '人口基础信息', '人口', '全省常住人口和户籍人口的基础身份信息，是人口基础库的权威来源。', 'id_number:公民身份号码:string:key:pii=id_number;name:姓名:string:req:pii=name;gender:性别:string;birth_date:出生日期:date:pii=birth_date;address:户籍地址:string:pii=address', A('conditional', 'none', false, 'important', ['api', 'sandbox'], 'daily')),
   entry('gat', '居民身份证签发信息', '人口', '居民身份证的签发机关、有效期限和证件状态。', 'id_number:公民身份号码:string:key:pii=id_number;issuer:签发机关:string;valid_from:有效期起:date;valid_to:有效期止:date;status:证件状态:string', A('conditional', 'none', true, 'important', ['api'], 'daily')),
   entry('gat', '机动车登记信息', '交通', '机动车注册、转移、变更和注销登记信息。', 'plate_no:号牌号码:string:key;vehicle_type:车辆类型:string;owner_name:所有人:string:pii=name;reg_date:注册日期:date;status:机动车状态:string', A('conditional', 'conditional', true, 'important', ['api', 'batch'], 'daily', ['livelihood'])),
   entry('gat', '驾驶证状态信息', '交通', '机动车驾驶证准驾车型、记分和状态。', 'license_no:驾驶证号:string:key:pii=id_number;class:准驾车型:string;points:累积记分:integer;status:驾驶证状态:string', A('conditional', 'none', false, 'general', ['api'], 'realtime')),
@@ -102,7 +102,7 @@ export const DEMO_CATALOG: DemoEntry[] = [
   entry('gat', '出入境证件办理统计', '公共安全', '按月、按证件类型统计的出入境证件受理量。', 'month:统计月份:string:key;doc_type:证件类型:string:key;count:受理量:integer', A('unconditional', 'unconditional', true, 'general', ['file', 'api'], 'monthly', ['business_environment'])),
   entry('gat', '户籍迁移登记信息', '人口', '户口迁入、迁出登记记录。', 'id_number:公民身份号码:string:key:pii=id_number;move_type:迁移类型:string;from_region:迁出地:string;to_region:迁入地:string;move_date:迁移日期:date', A('conditional', 'none', false, 'important', ['batch'], 'weekly'), {}, 'draft'),
   // 海南省市场监督管理局
-  entry('scj', '企业营业执照信息', '市场监管', '全省企业的登记注册信息，含统一社会信用代码、名称、类型和成立日期。', 'uscc:统一社会信用代码:string:key;name:企业名称:string:req;type:企业类型:string;legal_rep:法定代表人:string:pii=name;reg_date:成立日期:date;reg_capital:注册资本（万元）:number', A('unconditional', 'unconditional', true, 'general', ['api', 'batch'], 'daily', ['business_environment', 'industry'])),
+  entry('scj', '企业营业执照信息', '市场监管', '全省企业的登记注册信息，含统一社会信用代码、名称、类型和成立日期。', 'uscc:统一社会信用代码:string:key;name:企业名称:string:req;type:企业类型:string;legal_rep:法定代表人:string:pii=name;reg_date:成立日期:date;reg_capital:注册资本（万元）:number', A('unconditional', 'unconditional', true, 'general', ['api', 'batch', 'sandbox'], 'daily', ['business_environment', 'industry'])),
   entry('scj', '个体工商户登记信息', '市场监管', '个体工商户的注册登记信息。', 'uscc:统一社会信用代码:string:key;name:字号名称:string;operator:经营者姓名:string:pii=name;address:经营场所:string;reg_date:注册日期:date', A('unconditional', 'conditional', true, 'general', ['api'], 'daily', ['business_environment'])),
   entry('scj', '企业经营异常名录', '信用', '被列入经营异常名录的企业及列入原因。', 'uscc:统一社会信用代码:string:key;name:企业名称:string;reason:列入原因:string;listed_at:列入日期:date;removed_at:移出日期:date', A('unconditional', 'unconditional', false, 'general', ['api', 'file'], 'daily', ['business_environment'])),
   entry('scj', '行政处罚信息（市场监管）', '信用', '市场监管领域作出的行政处罚决定。', 'decision_no:处罚决定书文号:string:key;uscc:当事人统一社会信用代码:string;party:当事人名称:string;basis:处罚依据:string;amount:罚没金额（元）:number;decided_at:处罚日期:date', A('unconditional', 'unconditional', true, 'general', ['api', 'batch'], 'daily', ['business_environment'])),

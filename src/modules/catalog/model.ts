@@ -9,7 +9,8 @@ export const ATTRS = ['unconditional', 'conditional', 'none'] as const satisfies
 export const GRADES = ['general', 'important', 'core'] as const satisfies readonly Grade[];
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'] as const satisfies readonly CatalogField['type'][];
 export const UPDATE_FREQUENCIES = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const;
-export const PROVISION_METHODS = ['api', 'batch', 'file'] as const;
+/** How an entry's data is provided (000 第八条); `sandbox`: analysed inside the platform, never handed out (在平台内分析，数据可用不可见). */
+export const PROVISION_METHODS = ['api', 'batch', 'file', 'sandbox'] as const;
 export const FORMATS = ['table', 'file', 'api', 'spatial', 'other'] as const;
 /** Grounds of 000 第十九条 on which data is not opened. */
 export const NOT_OPEN_REASONS = ['state_secret', 'personal_info', 'commercial_secret', 'security', 'law', 'other'] as const;

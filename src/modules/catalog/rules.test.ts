@@ -150,7 +150,7 @@ describe('mandatory items (000 第六条)', () => {
   it('refuses no provision method or an unknown one, accepts each of api, batch, file alone', () => {
     expect(refused(base({ provisionMethods: [] }), 'provisionMethods', ART.fields)).toContain('至少选择一种');
     refused(base({ provisionMethods: ['ftp' as 'api'] }), 'provisionMethods/0', ART.fields);
-    for (const m of ['api', 'batch', 'file'] as const) accepted(base({ provisionMethods: [m] }));
+    for (const m of ['api', 'batch', 'file', 'sandbox'] as const) accepted(base({ provisionMethods: [m] }));
   });
 
   it('refuses an empty category and an unknown grade', () => {

@@ -78,7 +78,7 @@ export const EntryBody = Type.Object(
     notOpenReason: Type.Optional(Nullable(oneOf(NOT_OPEN_REASONS, '不予开放情形（000 第十九条）'))),
     openSafeguards: Type.Optional(Type.Array(oneOf(OPEN_SAFEGUARDS), { maxItems: 3, description: '匿名化、脱敏脱密、授权同意（000 第十九条）' })),
     operationAttr: Type.Boolean({ description: '授权运营属性' }),
-    provisionMethods: Type.Array(oneOf(PROVISION_METHODS), { maxItems: 3, description: '提供方式：服务接口、批量交换、文件下载（000 第八条）' }),
+    provisionMethods: Type.Array(oneOf(PROVISION_METHODS), { maxItems: 4, description: '提供方式：服务接口、批量交换、文件下载（000 第八条），或在平台内分析（sandbox，数据可用不可见）' }),
     usageConditions: Type.Optional(Type.String({ maxLength: 2000, description: '使用条件' })),
     updateFrequency: oneOf(UPDATE_FREQUENCIES, '更新频率'),
     category: Type.String({ maxLength: 100, description: '数据分类', examples: ['市场监管'] }),

@@ -52,7 +52,7 @@ export const FREQUENCY_LABELS: Record<UpdateFrequency, string> = {
   yearly: '每年',
   irregular: '不定期',
 };
-export const METHOD_LABELS: Record<ProvisionMethod, string> = { api: '接口调用', batch: '批量导出', file: '文件下载' };
+export const METHOD_LABELS: Record<ProvisionMethod, string> = { api: '接口调用', batch: '批量导出', file: '文件下载', sandbox: '平台内分析' };
 export const NOT_OPEN_LABELS: Record<(typeof NOT_OPEN_REASONS)[number], string> = {
   state_secret: '涉及国家秘密',
   personal_info: '涉及个人信息',
@@ -136,7 +136,7 @@ export const ENTRY_COLUMNS = [
   { key: 'category', header: '数据分类', width: 12, required: true, vocab: V.category, note: '所属领域分类，可从下拉选择，也可填写其他分类。', source: ART.fields, example: '市场监管' },
   { key: 'grade', header: '数据分级', width: 12, required: true, vocab: V.grade, note: '按 GB/T 43697 分为一般、重要、核心数据；核心数据不得开放，不得纳入授权运营。', source: `${ART.grading}; ${ART.operationScope}`, example: GRADE_LABELS.general },
   { key: 'updateFrequency', header: '更新频率', width: 10, required: true, vocab: V.frequency, note: '数据更新的周期。', source: ART.fields, example: FREQUENCY_LABELS.daily },
-  { key: 'provisionMethods', header: '提供方式', width: 18, required: true, vocab: V.methods, note: '可多选，用“、”分隔：接口调用、批量导出、文件下载。', source: ART.fields, example: `${METHOD_LABELS.api}、${METHOD_LABELS.batch}` },
+  { key: 'provisionMethods', header: '提供方式', width: 18, required: true, vocab: V.methods, note: '可多选，用“、”分隔：接口调用、批量导出、文件下载、平台内分析（数据可用不可见）。', source: ART.fields, example: `${METHOD_LABELS.api}、${METHOD_LABELS.batch}` },
   { key: 'shareAttr', header: '共享属性', width: 12, required: true, vocab: V.share, note: '无条件共享、有条件共享或不予共享。', source: ART.shareAttr, example: SHARE_LABELS.conditional },
   { key: 'shareScope', header: '共享范围', width: 28, required: '共享属性为“有条件共享”时必填', note: '有条件共享的数据须写明共享范围。', source: ART.shareAttr, example: '省内各级政务部门履行法定职责' },
   { key: 'shareUsage', header: '共享使用条件', width: 28, required: '共享属性为“有条件共享”时必填', note: '有条件共享的数据须写明使用用途和条件。', source: ART.shareAttr, example: '仅用于政务服务办理和监管执法' },

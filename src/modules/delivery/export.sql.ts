@@ -20,14 +20,21 @@
  * - date: `YYYY-MM-DD`; date-time: ISO 8601 in UTC with milliseconds (`toISOString`), the
  *   microseconds cut as JavaScript's `Date` cuts them. Dates outside the years 1–9999 and
  *   date-times outside 1901–9998 (other notations, historical time-zone offsets) take the page path.
- * - masked: `left(v, head) || repeat('*', …) || right(v, tail)` over `char_length`, which count
- *   code points as `Array.from` does.
+ * - masked, under the column's strategy (privacy/masking.ts): partial as `left(v, head) ||
+ *   repeat('*', …) || right(v, tail)` over `char_length`, which count code points as `Array.from`
+ *   does; truncation as `left(v, n)`; suppression as `'*'` or null; generalisations by the open
+ *   data gate's SQL (opening/gate.sql.ts) over the column itself — a band over the double, as
+ *   JavaScript divides. A pseudonym (keyed SM3) and month or year of a text column have no SQL form
+ *   here: such a plan takes the page path (`sqlMaskable`).
  * - CSV: quoted when the text holds `,` `"` CR or LF, quotes doubled; NDJSON: `to_json(text)`
  *   escapes exactly as `JSON.stringify` (`\"`, `\\`, `\b\f\n\r\t`, other controls `\u00xx`).
  */
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type RawBuilder } from 'kysely';
 import { quoteIdent } from '../ingest/copy.js';
 import { SQL_TYPES } from '../ingest/validators.js';
-import { MASK_KEEP, OP_SQL, type Condition, type FieldType, type Scalar } from './rules.js';
+import { generaliseSql } from '../opening/gate.sql.js';
+import { DEFAULT_KEEP, defaultStrategy, MASK_KEEP, type MaskStrategy } from '../privacy/masking.js';
+import { OP_SQL, type Condition, type FieldType, type Scalar } from './rules.js';
 
 export interface LineColumn {
   name: string;
@@ -36,6 +43,8 @@ export interface LineColumn {
   inTable: boolean;
   /** The kind of personal information it leaves masked as, or null when it leaves in clear. */
   mask: string | null;
+  /** How it leaves masked (privacy/masking.ts); by default its kind's partial mask. */
+  strategy?: MaskStrategy | undefined;
 }
 
 export interface ExportStatement {
@@ -108,14 +117,76 @@ export function valueText(c: Pick<LineColumn, 'name' | 'type' | 'inTable'>): str
   }
 }
 
-/** `maskValue` in SQL over the text `t` (null stays null); the common case (long enough to keep both ends) first. */
+/** `maskValue` in SQL over the text `t` (null stays null): the default partial mask of the kind. */
 export function maskText(kind: string, t: string): string {
-  const { head, tail } = MASK_KEEP[kind] ?? { head: 1, tail: 1 };
+  const { head, tail } = MASK_KEEP[kind] ?? DEFAULT_KEEP;
+  return partialText(head, tail, t);
+}
+
+/** `partialMask` in SQL over the text `t` (null stays null); the common case (long enough to keep both ends) first. */
+export function partialText(head: number, tail: number, t: string): string {
   const n = `char_length(${t})`;
   return (
     `(CASE WHEN ${n} > ${head + tail} THEN left(${t}, ${head}) || repeat('*', ${n} - ${head + tail})${tail > 0 ? ` || right(${t}, ${tail})` : ''} ` +
     `WHEN ${n} > 1 THEN left(${t}, 1) || repeat('*', ${n} - 1) WHEN ${n} = 1 THEN '*' ELSE ${t} END)`
   );
+}
+
+/** Compiles the gate's generalisation SQL (literals only, no parameters) to text. */
+const cold = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+function rawSql(b: RawBuilder<unknown>): string {
+  const q = b.compile(cold);
+  if (q.parameters.length > 0) throw new Error('generalisation SQL with parameters');
+  return q.sql;
+}
+
+/** A column's strategy: the one chosen, else its kind's default. */
+const strategyOf = (c: Pick<LineColumn, 'mask' | 'strategy'>): MaskStrategy | null => (c.mask === null ? null : (c.strategy ?? defaultStrategy(c.mask)));
+
+/**
+ * Whether the SQL here renders a masked column as JavaScript does (`masker` over the delivered
+ * value): every strategy but a pseudonym (keyed SM3, not in SQL) and month or year of a text
+ * column (JavaScript reads a date-time in the text in Beijing time).
+ */
+export function sqlMaskable(c: Pick<LineColumn, 'type' | 'mask' | 'strategy'>): boolean {
+  const s = strategyOf(c);
+  if (!s) return true;
+  if (s.kind === 'pseudonym') return false;
+  if (s.kind === 'generalise' && (s.how.kind === 'month' || s.how.kind === 'year')) return c.type === 'date' || c.type === 'datetime';
+  return true;
+}
+
+/** The masked text of a column under its strategy (null stays null); the column must be `sqlMaskable`. */
+export function maskedText(c: LineColumn): string {
+  const s = strategyOf(c);
+  const t = valueText(c);
+  if (!s) return t;
+  switch (s.kind) {
+    case 'partial':
+      return partialText(s.head, s.tail, t);
+    case 'truncate':
+      return `left(${t}, ${s.length})`;
+    case 'suppress':
+      return s.to === null ? 'NULL::text' : `(CASE WHEN ${t} IS NULL THEN NULL ELSE ${sqlString(s.to)} END)`;
+    case 'generalise': {
+      if (!sqlMaskable(c)) throw new Error(`no SQL form of ${c.name}`);
+      if (s.how.kind === 'band' && c.type === 'number') {
+        // Over the double, as JavaScript divides the number it delivers (outValue).
+        const lo = `(floor(${col(c.name)}::float8 / ${s.how.width}) * ${s.how.width})`;
+        return `(${lo}::bigint::text || '-' || (${lo} + ${s.how.width - 1})::bigint::text)`;
+      }
+      return `(${rawSql(generaliseSql(s.how, sql.raw(col(c.name)), c.type))})`;
+    }
+    case 'pseudonym':
+      throw new Error(`no SQL form of ${c.name}`);
+  }
 }
 
 /** A text as a CSV cell (`csvCell`): quoted when it holds a comma, a quote or a line break. */
@@ -126,8 +197,8 @@ export function csvCellText(c: LineColumn): string {
   if (!c.inTable) return "''";
   const t = valueText(c);
   if (c.mask) {
-    const m = maskText(c.mask, t);
-    // Only text can hold what needs quoting; the mask keeps some of the text's characters.
+    const m = maskedText(c);
+    // Only text can hold what needs quoting; a mask keeps some of the text's characters (or digits).
     return c.type === 'string' ? `coalesce(CASE WHEN ${t} ~ '[",\\r\\n]' THEN ${csvQuoted(m)} ELSE ${m} END, '')` : `coalesce(${m}, '')`;
   }
   return c.type === 'string' ? `coalesce(${csvQuoted(t)}, '')` : `coalesce(${t}, '')`;
@@ -137,7 +208,7 @@ export function csvCellText(c: LineColumn): string {
 export function jsonValueText(c: LineColumn): string {
   if (!c.inTable) return "'null'";
   const t = valueText(c);
-  if (c.mask) return `coalesce(to_json(${maskText(c.mask, t)})::text, 'null')`;
+  if (c.mask) return `coalesce(to_json(${maskedText(c)})::text, 'null')`;
   const x = col(c.name);
   switch (c.type) {
     case 'string':
@@ -208,7 +279,7 @@ function fromText(s: Pick<ExportStatement, 'table' | 'conditions' | 'types' | 'r
 export function csvColumnText(c: LineColumn): string {
   if (!c.inTable) return 'NULL::text';
   const t = valueText(c);
-  if (c.mask) return `nullif(${maskText(c.mask, t)}, '')`;
+  if (c.mask) return `nullif(${maskedText(c)}, '')`;
   return c.type === 'string' ? `nullif(${t}, '')` : t;
 }
 
@@ -276,6 +347,12 @@ export function exoticText(columns: readonly LineColumn[]): string | null {
     if (!c.inTable) continue;
     const x = col(c.name);
     if (c.type === 'number') tests.push(`(${x} <> 0 AND (abs(${x}) < 0.0001 OR abs(${x}) >= 1e15))`);
+    // A band whose bounds pass 2^53 is computed over rounded doubles in JavaScript.
+    const s = strategyOf(c);
+    if (c.type === 'integer' && s?.kind === 'generalise' && s.how.kind === 'band') {
+      const edge = (BigInt(SAFE) - BigInt(s.how.width)).toString();
+      tests.push(`(${x} > ${edge} OR ${x} < -${edge})`);
+    }
     if (c.type === 'date') tests.push(`(${x} < '0001-01-01'::date OR ${x} >= '10000-01-01'::date)`);
     if (c.type === 'datetime') tests.push(`(${x} < '1901-01-01T00:00:00Z'::timestamptz OR ${x} >= '9999-01-01T00:00:00Z'::timestamptz)`);
   }

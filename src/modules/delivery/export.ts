@@ -45,7 +45,9 @@ import {
   splitLastCsvField,
   unescapeCopyText,
 } from './export.rules.js';
-import { exportCopy, TEMPLATE_SEPARATOR, type LineColumn } from './export.sql.js';
+import { exportCopy, sqlMaskable, TEMPLATE_SEPARATOR, type LineColumn } from './export.sql.js';
+import { filterableOf, grantMasking } from './masking.js';
+import { defaultStrategy, masker, type MaskStrategy, type PseudonymKeys } from '../privacy/masking.js';
 import type { ExportBody } from './export.schema.js';
 import type { ExportFormat } from './export.tables.js';
 import {
@@ -54,7 +56,7 @@ import {
   csvCell,
   deliveredColumns,
   maskedFields,
-  maskValue,
+  maskStrategies,
   outValue,
   parseQueryFilters,
   parseRowFilter,
@@ -62,7 +64,6 @@ import {
   type Condition,
   type DeliveredColumn,
   type FieldType,
-  type FilterField,
   type Scalar,
 } from './rules.js';
 
@@ -151,14 +152,15 @@ export async function createExport(k: Kernel, auth: AuthContext, body: ExportBod
     const g = await checkGrant(k, trx, { grantId: body.grantId }, now);
     const method = exportMethod(g.methods);
     if (!method) {
-      throw new AppError('FORBIDDEN', `该共享授权的共享方式为 ${g.methods.join(' / ')}，不含批量交换（batch）或文件下载（file），不能导出`, { source: ART.request, details: { reason: 'method', grantId: g.id } });
+      throw new AppError('FORBIDDEN', `该共享授权的共享方式为 ${g.methods.join(' / ')}，不含批量交换（batch）或文件下载（file），不能导出${g.methods.includes('sandbox') ? '：隐私沙箱授权只能在平台内分析，原始数据不出域' : ''}`, { source: ART.request, details: { reason: 'method', grantId: g.id } });
     }
     const live = await repo.liveSource(trx, g.entry_id);
     if (!live) throw new AppError('NOT_FOUND', `目录「${entry.name ?? entry.code}」尚无可提供的数据：提供单位还没有汇聚入库`, { source: ART.provision });
     // The filters are checked now against the granted fields, and again when the job runs.
     const columns = deliveredColumns(g.fields, entry.fields ?? [], live.fields);
-    const masked = maskedFields(columns, await repo.clearFields(trx, g.id));
-    const filterable = new Map<string, FilterField>(columns.map((c) => [c.name, { type: c.type, masked: masked.has(c.name) }]));
+    const how = await repo.grantMasking(trx, g.id);
+    const masked = maskedFields(columns, how.clear);
+    const filterable = filterableOf(columns, masked, maskStrategies(columns, masked, how.strategies));
     const parsed = parseQueryFilters(body.filters ?? {}, filterable);
     if (parsed.problems.length > 0) {
       throw new AppError('VALIDATION', `筛选条件有误：${parsed.problems.map((p) => `${p.field}：${p.message}`).join('；')}`, { fields: parsed.problems, source: ART.useLimits });
@@ -236,6 +238,10 @@ export interface ExportPlan {
   columns: DeliveredColumn[];
   /** Masked columns and the kind of personal information each holds. */
   masked: ReadonlyMap<string, string>;
+  /** The strategy of each masked column (the grant's choice); a column not listed takes its kind's default. */
+  strategies?: ReadonlyMap<string, MaskStrategy>;
+  /** The grant's pseudonym keys, when a strategy is a pseudonym. */
+  pseudonyms?: PseudonymKeys | undefined;
   /** The grant's row filter and the export's filters. */
   conditions: Condition[];
   types: ReadonlyMap<string, FieldType>;
@@ -279,19 +285,30 @@ export async function writeExport(db: Db, plan: ExportPlan, out: fs.WriteStream,
     header = Buffer.byteLength(text);
     await put(out, text);
   }
-  const w = path === 'pages' || plan.exotic ? await writePages(db.kysely, plan, out, progress, header) : await writeStream(db, plan, out, progress, header);
+  const w = path === 'pages' || !streamable(plan) ? await writePages(db.kysely, plan, out, progress, header) : await writeStream(db, plan, out, progress, header);
   return { ...w, bytes: w.bytes + header };
 }
 
-/** Masks a row as delivered (values before masking in, values as written out). */
+/**
+ * Whether the stream path writes the plan as the page path does: no value of the selection is
+ * exotic, and every masked column's strategy has an SQL form (export.sql.ts `sqlMaskable`; a
+ * pseudonym has none).
+ */
+export const streamable = (plan: ExportPlan): boolean => !plan.exotic && lineColumnsOf(plan).every(sqlMaskable);
+
+/** The plan's columns as the export statement renders them. */
+const lineColumnsOf = (plan: ExportPlan): LineColumn[] =>
+  plan.columns.map((c) => ({ name: c.name, type: c.type, inTable: c.inTable, mask: plan.masked.get(c.name) ?? null, strategy: plan.strategies?.get(c.name) }));
+
+/** Masks a row as delivered (values before masking in, values as written out); one masker per column, made once. */
 function deliverer(plan: ExportPlan): (raw: Readonly<Record<string, Scalar | null>>) => Record<string, Scalar | null> {
-  const names = plan.columns.map((c) => c.name);
+  const cols = plan.columns.map((c) => {
+    const kind = plan.masked.get(c.name);
+    return { name: c.name, mask: kind === undefined ? null : masker(plan.strategies?.get(c.name) ?? defaultStrategy(kind), plan.pseudonyms) };
+  });
   return (raw) => {
     const item: Record<string, Scalar | null> = {};
-    for (const n of names) {
-      const kind = plan.masked.get(n);
-      item[n] = kind ? maskValue(kind, raw[n] ?? null) : (raw[n] ?? null);
-    }
+    for (const { name, mask } of cols) item[name] = mask ? mask(raw[name] ?? null) : (raw[name] ?? null);
     return item;
   };
 }
@@ -473,7 +490,7 @@ async function streamPart(
   made: Made[],
   progress: (rows: number, bytes: number) => Promise<void>,
 ): Promise<{ rows: number; bytes: number }> {
-  const lineColumns: LineColumn[] = plan.columns.map((c) => ({ name: c.name, type: c.type, inTable: c.inTable, mask: plan.masked.get(c.name) ?? null }));
+  const lineColumns = lineColumnsOf(plan);
   const keyTypes = new Map(plan.keys.map((k) => [k.name, k.type]));
   const range = [
     ...(part.from ? [{ keys: plan.keys.map((k) => k.name), op: '>=' as const, values: part.from }] : []),
@@ -670,9 +687,11 @@ async function runExport(k: Kernel, id: string): Promise<void> {
     if (!entry?.fields || !live) throw new AppError('NOT_FOUND', '目录尚无可提供的数据', { source: ART.provision });
     const columns = deliveredColumns(g.fields, entry.fields, live.fields);
     const names = columns.map((c) => c.name);
-    const masked = maskedFields(columns, await repo.clearFields(db, g.id));
+    const how = await repo.grantMasking(db, g.id);
+    const masked = maskedFields(columns, how.clear);
+    const masking = grantMasking(k, g.id, columns, masked, how.strategies);
     const types = new Map<string, FieldType>(live.fields.map((f) => [f.name, f.type]));
-    const filterable = new Map<string, FilterField>(columns.map((c) => [c.name, { type: c.type, masked: masked.has(c.name) }]));
+    const filterable = filterableOf(columns, masked, masking.strategies);
     const parsed = parseQueryFilters(x.filters ?? {}, filterable);
     if (parsed.problems.length > 0) throw new AppError('VALIDATION', `筛选条件有误：${parsed.problems.map((p) => `${p.field}：${p.message}`).join('；')}`);
     const unavailable = parsed.conditions.find((c) => !types.has(c.field));
@@ -680,13 +699,27 @@ async function runExport(k: Kernel, id: string): Promise<void> {
     const rowFilter = parseRowFilter(g.row_filter, types);
     if (!rowFilter.ok) throw new AppError('INVALID_STATE', `共享授权的行过滤条件无效：${rowFilter.reason}`, { source: ART.useLimits });
     const conditions = [...rowFilter.conditions, ...parsed.conditions];
-    const lineColumns = columns.map((c) => ({ name: c.name, type: c.type, inTable: c.inTable, mask: masked.get(c.name) ?? null }));
+    const lineColumns = columns.map((c) => ({ name: c.name, type: c.type, inTable: c.inTable, mask: masked.get(c.name) ?? null, strategy: masking.strategies.get(c.name) }));
     const { total, exotic } = await xrepo.surveyRows(db, live.table_name, lineColumns, conditions, types);
     await xrepo.updateExport(db, id, { rows_total: total, version_no: live.version_no, fields: names, masked: [...masked.keys()] });
 
     const keys = live.fields.filter((f) => f.key).map((f) => ({ name: f.name, type: f.type }));
     const tieBreak = keys.length === 0 || !(await hasUniqueKeys(db, live.table_name));
-    const plan: ExportPlan = { table: live.table_name, format: x.format, columns, masked, conditions, types, keys, tieBreak, total, seed: k.crypto.hmac(`gongshu.export.canary:${id}`), exotic };
+    const plan: ExportPlan = {
+      table: live.table_name,
+      format: x.format,
+      columns,
+      masked,
+      strategies: masking.strategies,
+      pseudonyms: masking.keys,
+      conditions,
+      types,
+      keys,
+      tieBreak,
+      total,
+      seed: k.crypto.hmac(`gongshu.export.canary:${id}`),
+      exotic,
+    };
 
     fs.mkdirSync(exportsDir(k), { recursive: true, mode: 0o700 });
     const fileName = `${id}.${x.format}`;
@@ -715,7 +748,7 @@ async function runExport(k: Kernel, id: string): Promise<void> {
         objectType: 'delivery_export',
         objectId: id,
         grantId: g.id,
-        details: { entryCode: x.entry_code, method: x.method, format: x.format, versionNo: live.version_no, rows: done, bytes, canaries: kept.length, fields: names, masked: [...masked.keys()], provideDutyMet: met },
+        details: { entryCode: x.entry_code, method: x.method, format: x.format, versionNo: live.version_no, rows: done, bytes, canaries: kept.length, fields: names, masked: [...masked.keys()], path: written.path, provideDutyMet: met },
       });
     });
   } catch (err) {

@@ -44,7 +44,7 @@ export interface ReadSource {
   /** The live version: its table and the fields of the catalog version it was built from; null before the first load. */
   live: { table_name: string; version_no: number; fields: CatalogField[] } | null;
   /** The grant asked for, whichever entry and org it belongs to; null when there is none. */
-  grant: Pick<GrantRow, 'id' | 'subject_org_id' | 'provider_org_id' | 'entry_id' | 'fields' | 'row_filter' | 'purpose' | 'methods' | 'status' | 'valid_until' | 'clear_fields'> | null;
+  grant: Pick<GrantRow, 'id' | 'subject_org_id' | 'provider_org_id' | 'entry_id' | 'fields' | 'row_filter' | 'purpose' | 'methods' | 'status' | 'valid_until' | 'clear_fields' | 'mask_strategies'> | null;
 }
 
 type ReadSourceRow = {
@@ -66,6 +66,7 @@ type ReadSourceRow = {
   g_status: GrantRow['status'];
   g_valid_until: Date;
   g_clear_fields: string[] | null;
+  g_mask_strategies: Record<string, string> | null;
 };
 
 /**
@@ -78,7 +79,8 @@ const READ_SOURCE = prepared<ReadSourceRow>(
           d.table_name, d.version_no, lv.fields AS live_fields,
           g.id AS g_id, g.subject_org_id AS g_subject_org_id, g.provider_org_id AS g_provider_org_id, g.entry_id AS g_entry_id,
           g.fields AS g_fields, g.row_filter AS g_row_filter, g.purpose AS g_purpose, g.methods AS g_methods,
-          g.status AS g_status, g.valid_until AS g_valid_until, g.clear_fields AS g_clear_fields
+          g.status AS g_status, g.valid_until AS g_valid_until, g.clear_fields AS g_clear_fields,
+          g.mask_strategies AS g_mask_strategies
      FROM catalog_entries e
      LEFT JOIN catalog_versions v ON v.entry_id = e.id AND v.version = e.published_version
      LEFT JOIN dataset_versions d ON d.entry_id = e.id AND d.live
@@ -111,15 +113,21 @@ export async function readSource(db: Db, code: string, grantId: string): Promise
           status: x.g_status,
           valid_until: x.g_valid_until,
           clear_fields: x.g_clear_fields ?? [],
+          mask_strategies: x.g_mask_strategies ?? null,
         }
       : null,
   };
 }
 
+/** How a grant masks: the fields it releases in clear (migrations/0014) and the strategies of the others (migrations/0023). */
+export async function grantMasking(db: Executor, grantId: string): Promise<{ clear: string[]; strategies: Record<string, string> | null }> {
+  const r = await sql<{ clear_fields: string[]; mask_strategies: Record<string, string> | null }>`SELECT clear_fields, mask_strategies FROM grants WHERE id = ${grantId}`.execute(db);
+  return { clear: r.rows[0]?.clear_fields ?? [], strategies: r.rows[0]?.mask_strategies ?? null };
+}
+
 /** The fields a grant releases in clear (migrations/0014). */
 export async function clearFields(db: Executor, grantId: string): Promise<string[]> {
-  const r = await sql<{ clear_fields: string[] }>`SELECT clear_fields FROM grants WHERE id = ${grantId}`.execute(db);
-  return r.rows[0]?.clear_fields ?? [];
+  return (await grantMasking(db, grantId)).clear;
 }
 
 /** The i-th value of a list whose length the caller has checked. */

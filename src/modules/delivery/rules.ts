@@ -8,6 +8,7 @@ import type { FieldError } from '../../kernel/errors.js';
 import { canManageApiKeys } from '../identity/rules.js';
 import type { CatalogField } from '../catalog/tables.js';
 import type { DeliveryFormat } from './tables.js';
+import { DEFAULT_KEEP, defaultStrategy, MASK_KEEP, masker, partialMask, readStrategies, type Masker, type MaskStrategy, type PseudonymKeys } from '../privacy/masking.js';
 
 /** The articles delivery rests on. */
 export const ART = {
@@ -42,6 +43,8 @@ export interface FilterField {
   type: FieldType;
   /** Leaves masked: only equality filters (`eq`, `in`) are allowed on it. */
   masked?: boolean;
+  /** Not provided at all (strategy `suppress`): no filter on it. */
+  suppressed?: boolean;
 }
 
 // ── Who may do what ──
@@ -154,6 +157,10 @@ export function parseQueryFilters(query: Record<string, unknown>, granted: Reado
       problems.push({ field: name, message: `${name} 不是共享授权的数据项，不能作为筛选条件` });
       continue;
     }
+    if (field.suppressed) {
+      problems.push({ field: name, message: `${name} 的脱敏方式为不提供，不能作为筛选条件` });
+      continue;
+    }
     for (const raw of Array.isArray(value) ? value : [value]) {
       const { op, values } = parseFilterValue(String(raw));
       if (field.masked && op !== 'eq' && op !== 'in') {
@@ -238,40 +245,19 @@ export function readCursorPayload(text: string, grantId: string, n: number): Sca
 
 // ── Masking ──
 
-/** How many characters a mask keeps at each end, by kind of personal information. */
-export const MASK_KEEP: Record<string, { head: number; tail: number }> = {
-  id_number: { head: 6, tail: 4 },
-  mobile: { head: 3, tail: 4 },
-  phone: { head: 3, tail: 4 },
-  name: { head: 1, tail: 0 },
-};
-const DEFAULT_KEEP = { head: 1, tail: 1 };
+/** How many characters a mask keeps at each end, by kind of personal information (privacy/masking.ts). */
+export { MASK_KEEP };
 
 /**
- * A partial mask of a personal value: the first and last characters its kind keeps (ID number
- * 6 + 4, mobile or phone 3 + 4, name the first character, any other kind 1 + 1), `*` for the rest,
- * one `*` per character. A value too short to keep both ends keeps at most its first character.
- * Null stays null; other types are masked as their text.
+ * A partial mask of a personal value: the default strategy of its kind (privacy/masking.ts
+ * `defaultStrategy`) — ID number 6 + 4, mobile or phone 3 + 4, name the first character, any other
+ * kind 1 + 1 — `*` for the rest, one `*` per character. A value too short to keep both ends keeps
+ * at most its first character. Null stays null; other types are masked as their text.
  */
 export function maskValue(kind: string, value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  const s = String(value);
   const { head, tail } = MASK_KEEP[kind] ?? DEFAULT_KEEP;
-  // By characters (code points): a text with surrogate pairs is split into them, the rare case.
-  if (SURROGATE.test(s)) return maskChars(Array.from(s), head, tail);
-  const n = s.length;
-  if (n === 0) return '';
-  if (n <= head + tail) return n === 1 ? '*' : `${s[0]}${'*'.repeat(n - 1)}`;
-  return `${s.slice(0, head)}${'*'.repeat(n - head - tail)}${s.slice(n - tail)}`;
+  return partialMask(value, head, tail);
 }
-
-function maskChars(chars: string[], head: number, tail: number): string {
-  const n = chars.length;
-  if (n <= head + tail) return n === 1 ? '*' : `${chars[0]}${'*'.repeat(n - 1)}`;
-  return `${chars.slice(0, head).join('')}${'*'.repeat(n - head - tail)}${chars.slice(n - tail).join('')}`;
-}
-
-const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The fields that leave masked: those holding personal information, less those the grant releases in clear. */
 export function maskedFields(fields: readonly Pick<CatalogField, 'name' | 'piiKind'>[], clear: readonly string[]): Map<string, string> {
@@ -281,6 +267,38 @@ export function maskedFields(fields: readonly Pick<CatalogField, 'name' | 'piiKi
     if (kind && !clear.includes(f.name)) out.set(f.name, kind);
   }
   return out;
+}
+
+/**
+ * The strategy each masked field leaves under (privacy/masking.ts): the one the grant chose
+ * (`grants.mask_strategies`, `{ field: spec }`), else its kind's default partial mask. A stored
+ * spec that no longer fits its field fails closed to `suppress`; one on a field in clear is moot.
+ */
+export function maskStrategies(columns: readonly { name: string; type: FieldType }[], masked: ReadonlyMap<string, string>, stored: unknown): Map<string, MaskStrategy> {
+  const types = new Map(columns.filter((c) => masked.has(c.name)).map((c) => [c.name, c.type]));
+  const chosen = stored && typeof stored === 'object' && !Array.isArray(stored) ? readStrategies(stored as Record<string, unknown>, types) : new Map<string, MaskStrategy>();
+  const out = new Map<string, MaskStrategy>();
+  for (const [name, kind] of masked) out.set(name, chosen.get(name) ?? defaultStrategy(kind));
+  return out;
+}
+
+/** Whether any strategy needs the pseudonym keys. */
+export const needsPseudonymKeys = (strategies: ReadonlyMap<string, MaskStrategy>): boolean => [...strategies.values()].some((s) => s.kind === 'pseudonym');
+
+/** One masking function per masked field, made once per page or export. */
+export function maskersOf(strategies: ReadonlyMap<string, MaskStrategy>, keys?: PseudonymKeys): Map<string, Masker> {
+  return new Map([...strategies].map(([name, s]) => [name, masker(s, keys)]));
+}
+
+const defaultMaskers = new Map<string, Masker>();
+/** The default masking function of a kind of personal information (kept per kind). */
+function defaultMasker(kind: string): Masker {
+  let m = defaultMaskers.get(kind);
+  if (!m) {
+    m = masker(defaultStrategy(kind));
+    defaultMaskers.set(kind, m);
+  }
+  return m;
 }
 
 // ── Values out ──
@@ -335,13 +353,19 @@ export const converterFor = (type: FieldType): Converter => CONVERTERS[type];
 export interface OutColumn {
   name: string;
   convert: Converter;
-  /** The kind of personal information it is masked as (`maskValue`). */
-  mask?: string | undefined;
+  /** Masks its delivered value (its strategy's `masker`). */
+  mask?: Masker | undefined;
 }
 
-/** The plan of a page's columns, made once per page. */
-export const outColumns = (columns: readonly { name: string; type: FieldType }[], masked: ReadonlyMap<string, string>): OutColumn[] =>
-  columns.map((c) => ({ name: c.name, convert: converterFor(c.type), mask: masked.get(c.name) }));
+/**
+ * The plan of a page's columns, made once per page: each masked column (`masked`: name → kind)
+ * under its masker (`maskers`, from the grant's strategies), else its kind's default partial mask.
+ */
+export const outColumns = (columns: readonly { name: string; type: FieldType }[], masked: ReadonlyMap<string, string>, maskers?: ReadonlyMap<string, Masker>): OutColumn[] =>
+  columns.map((c) => {
+    const kind = masked.get(c.name);
+    return { name: c.name, convert: converterFor(c.type), mask: kind === undefined ? undefined : (maskers?.get(c.name) ?? defaultMasker(kind)) };
+  });
 
 /**
  * The rows as delivered: one object per row holding the columns in order, converted and masked
@@ -356,7 +380,7 @@ export function outRows(columns: readonly OutColumn[], rows: readonly Record<str
     for (let i = 0; i < n; i++) {
       const c = columns[i] as OutColumn;
       const v = c.convert(row[c.name]);
-      item[c.name] = c.mask ? maskValue(c.mask, v) : v;
+      item[c.name] = c.mask ? c.mask(v) : v;
     }
     out[r] = item;
   }

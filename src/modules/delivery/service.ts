@@ -18,6 +18,7 @@ import { checkGrant, getGrant, type GrantRef, type GrantView } from '../sharing/
 import { grantsOf } from '../sharing/repo.js';
 import { effectiveGrantStatus, grantRefusal } from '../sharing/rules.js';
 import type { GrantStatus } from '../sharing/tables.js';
+import { filterableOf, grantMasking } from './masking.js';
 import * as repo from './repo.js';
 import {
   ART,
@@ -38,7 +39,6 @@ import {
   readCursorPayload,
   renderPage,
   type FieldType,
-  type FilterField,
   type Scalar,
 } from './rules.js';
 import type { GrantKeyBody } from './schema.js';
@@ -219,7 +219,7 @@ export async function readData(k: Kernel, auth: AuthContext, code: string, query
     throw new AppError('FORBIDDEN', `该 API 密钥绑定的共享授权不是目录 ${entry.code} 的授权，不能获取其数据`, { source: ART.useLimits, details: { reason: 'other_grant' } });
   }
   if (!g.methods.includes('api')) {
-    throw new AppError('FORBIDDEN', `该共享授权的共享方式为 ${g.methods.join(' / ')}，不含服务接口（api）`, { source: ART.request, details: { reason: 'method', grantId: g.id } });
+    throw new AppError('FORBIDDEN', `该共享授权的共享方式为 ${g.methods.join(' / ')}，不含服务接口（api）${g.methods.includes('sandbox') ? '：隐私沙箱授权只能在平台内分析，原始数据不出域' : ''}`, { source: ART.request, details: { reason: 'method', grantId: g.id } });
   }
   const live = src.live;
   if (!live) throw new AppError('NOT_FOUND', `目录「${entry.name ?? entry.code}」尚无可提供的数据：提供单位还没有汇聚入库`, { source: ART.provision });
@@ -227,9 +227,10 @@ export async function readData(k: Kernel, auth: AuthContext, code: string, query
   const columns = deliveredColumns(g.fields, entryFields, live.fields);
   const granted = columns.map((c) => c.name);
   const masked = maskedFields(columns, g.clear_fields);
+  const masking = grantMasking(k, g.id, columns, masked, g.mask_strategies);
   const types = new Map<string, FieldType>(live.fields.map((f) => [f.name, f.type]));
   // A granted item the live table lacks may be named in a filter, and is then refused below.
-  const filterable = new Map<string, FilterField>(columns.map((c) => [c.name, { type: c.type, masked: masked.has(c.name) }]));
+  const filterable = filterableOf(columns, masked, masking.strategies);
   const parsed = parseQueryFilters(query, filterable);
   if (parsed.problems.length > 0) {
     throw new AppError('VALIDATION', `筛选条件有误：${parsed.problems.map((p) => `${p.field}：${p.message}`).join('；')}`, { fields: parsed.problems, source: ART.useLimits });
@@ -257,7 +258,7 @@ export async function readData(k: Kernel, auth: AuthContext, code: string, query
   const rows = more ? page.slice(0, limit) : page;
   // One converter (and mask) per column, chosen once for the page.
   const items = outRows(
-    outColumns(columns, masked),
+    outColumns(columns, masked, masking.maskers),
     rows.map((r) => r.row),
   );
   const last = rows[rows.length - 1];
@@ -285,6 +286,7 @@ export async function readData(k: Kernel, auth: AuthContext, code: string, query
         bytes,
         fields: granted,
         masked: [...masked.keys()],
+        ...(g.mask_strategies ? { masking: g.mask_strategies } : {}),
         filters: parsed.conditions.map((c) => `${c.field}:${c.op}`),
         page: after ? 'next' : 'first',
       },

@@ -26,7 +26,7 @@ export const PEOPLE_FIELDS: CatalogField[] = [
 /** What a test entry may set beyond its fields and name. */
 export interface EntryOptions {
   /** 提供方式 (default: batch only). */
-  provisionMethods?: Array<'api' | 'batch' | 'file'>;
+  provisionMethods?: Array<'api' | 'batch' | 'file' | 'sandbox'>;
   /** 开放属性 (default: not open, on personal information). */
   openAttr?: 'unconditional' | 'conditional' | 'none';
 }

@@ -83,6 +83,15 @@ describe('checkPii', () => {
     expect(checkPii('region_code', '469999', ctx)).toMatchObject({ ok: false, reason: expect.stringContaining('不存在') });
     expect(checkPii('region', '4601', ctx).ok).toBe(false);
   });
+  it('checks with the privacy validators: a province that does not exist, a birth after today, telephone and e-mail', () => {
+    expect(checkPii('id_number', synthIdNumber('990105', '19900307', 1), ctx)).toMatchObject({ ok: false, reason: expect.stringContaining('行政区划') });
+    expect(checkPii('id_number', synthIdNumber('460105', '29990101', 1), ctx)).toMatchObject({ ok: false, reason: expect.stringContaining('出生日期') });
+    expect(checkPii('mobile', '+86 139-1234-5678', ctx)).toEqual({ ok: true, value: '13912345678' });
+    expect(checkPii('phone', '0898 6666 8888', ctx)).toEqual({ ok: true, value: '0898-66668888' });
+    expect(checkPii('mobile', '0898-66668888', ctx)).toMatchObject({ ok: false, reason: '手机号码应为 11 位，以 13–19 开头' });
+    expect(checkPii('email', 'zhang@hainan.gov.cn', ctx).ok).toBe(true);
+    expect(checkPii('email', 'zhang@hainan', ctx).ok).toBe(false);
+  });
   it('lets kinds without a format through (name, address)', () => {
     expect(checkPii('name', '张三', ctx).ok).toBe(true);
   });
@@ -168,6 +177,8 @@ describe('rowValidator fast checks', () => {
     [{ name: 'd', label: '', type: 'date' }, ['2024-02-29', '2023-02-28', '1900-12-31']],
     [{ name: 'ts', label: '', type: 'datetime' }, ['2026-09-18T10:00:00+08:00', '2026-09-18 10:00:00', '2026-09-18T02:00:00Z', '2026-09-18T10:00', '2026-09-18T10:00:00.123-0530']],
     [{ name: 's', label: '', type: 'string', piiKind: 'name' }, ['张三', 'a\tb']],
+    [{ name: 'phone', label: '', type: 'string', piiKind: 'phone' }, ['13912345678', '0898-66668888', '+86 139 1234 5678']],
+    [{ name: 'email', label: '', type: 'string', piiKind: 'email' }, ['zhang.san@hainan.gov.cn']],
   ];
   it.each(cases.map(([f, vs]) => [f.name, f, vs] as const))('%s: same result as checkType/checkPii on good and corrupted values', (_name, f, values) => {
     const v = rowValidator([f], ctx);

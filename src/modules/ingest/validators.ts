@@ -1,11 +1,24 @@
 /**
  * Row validation of a load (000 第八条: data aggregated "完整、准确"): each value checked by the
  * field's type, whether it is required, and by its kind of personal information (resident ID
- * number GB 11643, unified social credit code GB 32100, mobile number, bank card with Luhn, region
- * code). Pure: the caller passes the set of known region codes. Values come out normalised as the
- * text PostgreSQL's COPY reads, or null.
+ * number GB 11643, unified social credit code GB 32100, mobile and telephone numbers, bank card
+ * with Luhn, e-mail, region code) with the privacy module's validators. Pure: the caller passes
+ * the set of known region codes. Values come out normalised as the text PostgreSQL's COPY reads,
+ * or null.
  */
-import { checkIdNumber, checkUscc, idNumberCheckChar, usccCheckChar } from '../../kernel/codes.js';
+import {
+  idNumberOk,
+  luhnOk,
+  realDay,
+  usccOk,
+  validateBankCard,
+  validateEmail,
+  validateIdNumber,
+  validateMobile,
+  validatePhone,
+  validateUscc,
+  type Validation,
+} from '../privacy/detectors.js';
 import type { CatalogField } from '../catalog/tables.js';
 
 export type FieldType = CatalogField['type'];
@@ -21,8 +34,6 @@ export const SQL_TYPES: Record<FieldType, string> = {
 };
 
 export type CheckResult = { ok: true; value: string | null } | { ok: false; reason: string };
-
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The value of the digit at `i` of `v`, or -1 if it is not an ASCII digit. */
 function digitAt(v: string, i: number): number {
@@ -41,21 +52,12 @@ function digitsAt(v: string, from: number, to: number): number {
   return n;
 }
 
-/** Year `y`, month `m`, day `d` (any of them -1 when not digits) name a real calendar day. */
-function realDay(y: number, m: number, d: number): boolean {
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (m === 2 && leap ? 29 : (DAYS[m - 1] as number));
-}
-
 /** A real calendar date `YYYY-MM-DD` (without building a Date or a regex: this runs once per value). */
 export function isRealDate(v: string): boolean {
   if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
   return realDay(digitsAt(v, 0, 4), digitsAt(v, 5, 7), digitsAt(v, 8, 10));
 }
 
-const ID_NUMBER = /^\d{17}[\dX]$/;
-const USCC = /^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/;
 const INTEGER = /^[-+]?\d{1,18}$/;
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?$/;
 const DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -90,48 +92,36 @@ export function checkType(type: FieldType, v: string): CheckResult {
   }
 }
 
-/** Luhn (ISO/IEC 7812) check of a bank card number. */
-export function luhnOk(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+/** Luhn (ISO/IEC 7812) check of a bank card number (the privacy module's). */
+export { luhnOk };
 
 export interface PiiContext {
   /** Known GB/T 2260 region codes (table `regions`), loaded once per load. */
   regions: ReadonlySet<string>;
 }
 
-/** Checks a value by its kind of personal information; unknown kinds (name, address…) pass. */
+const fromValidation = (r: Validation): CheckResult => (r.ok ? { ok: true, value: r.value } : { ok: false, reason: r.reason });
+
+/**
+ * Checks a value by its kind of personal information with the privacy module's validators;
+ * kinds without a format (name, address…) pass. ID numbers are checked to their province (the
+ * regions of old numbers may have been renamed since), telephone numbers of kind `phone` may be
+ * mobile or fixed lines, bank cards are not held to a known issuer.
+ */
 export function checkPii(kind: string, v: string, ctx: PiiContext): CheckResult {
   switch (kind) {
-    case 'id_number': {
-      // Fast path for the common valid value; the kernel's check gives the reason otherwise.
-      const u = v.length === 18 && v.charCodeAt(17) === 120 ? v.toUpperCase() : v;
-      if (ID_NUMBER.test(u) && isRealDate(`${u.slice(6, 10)}-${u.slice(10, 12)}-${u.slice(12, 14)}`) && u.slice(6, 10) >= '1900' && idNumberCheckChar(u.slice(0, 17)) === u[17]) {
-        return { ok: true, value: u };
-      }
-      const r = checkIdNumber(v);
-      return r.ok ? { ok: true, value: u } : r;
-    }
-    case 'uscc': {
-      if (v.length === 18 && usccCheckChar(v.slice(0, 17)) === v[17] && USCC.test(v)) return { ok: true, value: v };
-      const r = checkUscc(v);
-      return r.ok ? { ok: true, value: v } : r;
-    }
-    case 'phone':
+    case 'id_number':
+      return idNumberOk(v) ? { ok: true, value: v } : fromValidation(validateIdNumber(v));
+    case 'uscc':
+      return usccOk(v) ? { ok: true, value: v } : fromValidation(validateUscc(v));
     case 'mobile':
-      return /^1[3-9]\d{9}$/.test(v) ? { ok: true, value: v } : { ok: false, reason: '手机号码应为 11 位，以 13–19 开头' };
+      return fromValidation(validateMobile(v));
+    case 'phone':
+      return fromValidation(validatePhone(v));
     case 'bank_card':
-      if (!/^\d{12,19}$/.test(v)) return { ok: false, reason: '银行卡号应为 12–19 位数字' };
-      return luhnOk(v) ? { ok: true, value: v } : { ok: false, reason: '银行卡号校验位（Luhn）不正确' };
+      return fromValidation(validateBankCard(v, { iin: false }));
+    case 'email':
+      return fromValidation(validateEmail(v));
     case 'region':
     case 'region_code':
       if (!/^\d{6}$/.test(v)) return { ok: false, reason: '行政区划代码应为 6 位数字' };
@@ -186,39 +176,9 @@ function asText(raw: RawValue): string | null | { bad: string } {
  */
 type FastCheck = (v: string) => string | undefined;
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-/** Value of each character code in the GB 32100 set, -1 outside it. */
-const USCC_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < USCC_CHARS.length; i++) USCC_VALUE[USCC_CHARS.charCodeAt(i)] = i;
+const fastIdNumber: FastCheck = (v) => (idNumberOk(v) ? v : undefined);
 
-const fastIdNumber: FastCheck = (v) => {
-  if (v.length !== 18) return undefined;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const d = v.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
-    sum += d * (ID_WEIGHTS[i] as number);
-  }
-  const y = digitsAt(v, 6, 10);
-  if (y < 1900 || !realDay(y, digitsAt(v, 10, 12), digitsAt(v, 12, 14))) return undefined;
-  return v.charCodeAt(17) === ID_CHECK.charCodeAt(sum % 11) ? v : undefined;
-};
-
-const fastUscc: FastCheck = (v) => {
-  if (v.length !== 18) return undefined;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const c = v.charCodeAt(i);
-    const x = c < 128 ? (USCC_VALUE[c] as number) : -1;
-    // Positions 3–8 are the region code: digits only.
-    if (x < 0 || (i >= 2 && i < 8 && x > 9)) return undefined;
-    sum += x * (USCC_WEIGHTS[i] as number);
-  }
-  return v.charCodeAt(17) === USCC_CHARS.charCodeAt((31 - (sum % 31)) % 31) ? v : undefined;
-};
+const fastUscc: FastCheck = (v) => (usccOk(v) ? v : undefined);
 
 const fastMobile: FastCheck = (v) => {
   if (v.length !== 11 || v.charCodeAt(0) !== 49) return undefined;
@@ -226,7 +186,9 @@ const fastMobile: FastCheck = (v) => {
   return second >= 51 && second <= 57 && digitsAt(v, 2, 11) >= 0 ? v : undefined;
 };
 
-const fastBankCard: FastCheck = (v) => (v.length >= 12 && v.length <= 19 && digitsAt(v, 0, v.length) >= 0 && luhnOk(v) ? v : undefined);
+const fastBankCard: FastCheck = (v) => (v.length >= 13 && v.length <= 19 && digitsAt(v, 0, v.length) >= 0 && luhnOk(v) ? v : undefined);
+
+const fastEmail: FastCheck = (v) => (validateEmail(v).ok ? v : undefined);
 
 const fastRegion =
   (regions: ReadonlySet<string>): FastCheck =>
@@ -293,6 +255,8 @@ function fastPii(kind: string, ctx: PiiContext): FastCheck | null {
       return fastMobile;
     case 'bank_card':
       return fastBankCard;
+    case 'email':
+      return fastEmail;
     case 'region':
     case 'region_code':
       return fastRegion(ctx.regions);

@@ -4,7 +4,9 @@
  * Shared by the policy check (sandbox.policy.ts), the differential-privacy rules (dp.ts), the
  * service that runs queries (sandbox.service.ts) and the web page.
  */
-import type { FieldType } from '../catalog/model.js';
+import type { CatalogField } from '../catalog/tables.js';
+
+type FieldType = CatalogField['type'];
 
 /**
  * What a query may do with a column; a column without a policy is `hidden` (deny by default).
@@ -86,7 +88,15 @@ export interface OutputColumn {
 export type DpOutput =
   | { aggregate: 'count'; value: string; sensitivity: number }
   | { aggregate: 'sum'; value: string; sensitivity: number }
-  | { aggregate: 'avg'; sum: string; count: string; sumSensitivity: number; countSensitivity: number };
+  | {
+      aggregate: 'avg';
+      sum: string;
+      count: string;
+      sumSensitivity: number;
+      countSensitivity: number;
+      /** The averaged field's bounds [lo, hi]: the noisy mean is kept inside them (else within ±max(|lo|, |hi|)). */
+      bounds?: readonly [number, number];
+    };
 
 /** What the policy check decides for an accepted query. */
 export interface CheckedQuery {
@@ -112,6 +122,10 @@ export interface CheckedQuery {
    * subjects (differencing): each returns per group `base` (subjects without the condition) and
    * `kept` (with it); a group with kept ≥ minGroupSize and 1 ≤ base − kept < minGroupSize refuses
    * the query with rule `isolating_condition`, naming `condition` (the condition's SQL text).
+   * Each arm of an OR and each value of an IN list is also tested: `base` counts the subjects of
+   * the whole condition, `kept` those of the other arms, so `condition` (the arm) is what adding it
+   * brings in; and each value of a NOT IN list: `kept` with the whole condition, `base` without
+   * that one exclusion (`condition`, e.g. `x <> 'v'`).
    */
   probes: Array<{ condition: string; sql: string }>;
   /** All hidden columns, in result order, to strip before the result is shown. */

@@ -12,6 +12,7 @@ import type { Kernel } from '../../kernel/context.js';
 import { grantLink, piiFieldsOf, view, type GrantView } from './grants.service.js';
 import { ART, DECIDE_NEEDS, canDecide, canViewGrant, clearFieldsProblems, effectiveGrantStatus } from './rules.js';
 import type { ClearFieldsBody } from './schema.js';
+import { withoutClear } from './masking.rules.js';
 import * as repo from './repo.js';
 
 /**
@@ -37,7 +38,9 @@ export async function setClearFields(k: Kernel, auth: AuthContext, id: string, b
     if (problems.length > 0) throw new AppError('VALIDATION', problems.map((p) => p.message).join('；'), { source: ART.request, fields: problems });
     const next = [...new Set(body.fields)];
     const before = g.clear_fields;
-    await repo.updateGrant(trx, id, { clear_fields: next });
+    // A field released in clear has no masking strategy any more.
+    const masking = withoutClear(g.mask_strategies, next);
+    await repo.updateGrant(trx, id, { clear_fields: next, mask_strategies: masking ? JSON.stringify(masking) : null });
     const name = row.entry_name ?? row.entry_code;
     await notify(k, trx, {
       orgId: g.subject_org_id,
@@ -53,6 +56,6 @@ export async function setClearFields(k: Kernel, auth: AuthContext, id: string, b
       grantId: id,
       details: { before, after: next, reason, entryId: g.entry_id, subjectOrgId: g.subject_org_id },
     });
-    return view({ ...row, clear_fields: next }, now);
+    return view({ ...row, clear_fields: next, mask_strategies: masking }, now);
   });
 }

@@ -15,7 +15,9 @@ import { ART, DECIDE_NEEDS, canDecide, canViewGrant, effectiveGrantStatus, grant
 import { listFilter, pageOf } from './lists.js';
 import type { GrantQuery, GrantStatusBody } from './schema.js';
 import type { GrantStatus, ShareMethod } from './tables.js';
+import { defaultStrategy, strategySpec } from '../privacy/masking.js';
 import * as repo from './repo.js';
+import { sandboxContext, sandboxView, type SandboxContext, type SandboxGrantView } from './sandbox-grants.js';
 
 /** Ledger and audit name of a share request as a grant's source case. */
 export const SHARE_REQUEST_CASE = 'share_request';
@@ -45,13 +47,25 @@ export interface GrantView {
   clearFields: string[];
   /** The grant's fields that hold personal information (the published version's), the ones `clearFields` may name. */
   piiFields: string[];
+  /** A sandbox grant's column policies, group threshold, differential privacy and release approval; null for other grants. */
+  sandbox: SandboxGrantView | null;
+  /** The masking strategy chosen for each masked field, `{ field: spec }` (privacy/masking.ts); a field not listed takes `maskDefaults`. */
+  masking: Record<string, string>;
+  /** The default strategy of each personal-information field, by its kind, with its type (what the strategies must fit). */
+  maskDefaults: Array<{ field: string; type: string; piiKind: string; spec: string }>;
 }
 
 /** The grant's fields holding personal information, by the entry's published version. */
 export const piiFieldsOf = (grantFields: readonly string[], entryFields: readonly { name: string; piiKind?: string | null }[] | null): string[] =>
   grantFields.filter((f) => (entryFields ?? []).some((c) => c.name === f && !!c.piiKind));
 
-export function view(r: repo.GrantListRow, now: Date): GrantView {
+/** Each granted personal-information field with its type and its kind's default strategy. */
+export const maskDefaultsOf = (grantFields: readonly string[], entryFields: readonly { name: string; type: string; piiKind?: string | null }[] | null): GrantView['maskDefaults'] =>
+  (entryFields ?? [])
+    .filter((c) => grantFields.includes(c.name) && !!c.piiKind?.trim())
+    .map((c) => ({ field: c.name, type: c.type, piiKind: (c.piiKind ?? '').trim(), spec: strategySpec(defaultStrategy((c.piiKind ?? '').trim())) }));
+
+export function view(r: repo.GrantListRow, now: Date, sandbox?: SandboxContext): GrantView {
   return {
     id: r.id,
     entry: { id: r.entry_id, code: r.entry_code, name: r.entry_name },
@@ -71,6 +85,9 @@ export function view(r: repo.GrantListRow, now: Date): GrantView {
     createdAt: r.created_at.toISOString(),
     clearFields: r.clear_fields,
     piiFields: piiFieldsOf(r.fields, r.entry_fields),
+    sandbox: sandboxView(r, sandbox),
+    masking: r.mask_strategies ?? {},
+    maskDefaults: maskDefaultsOf(r.fields, r.entry_fields),
   };
 }
 
@@ -153,14 +170,15 @@ export async function listGrants(k: Kernel, auth: AuthContext, q: GrantQuery): P
     ...listFilter(q),
   };
   const [rows, total] = await Promise.all([repo.listGrants(k.db.kysely, filter, pageOf(q)), repo.countGrants(k.db.kysely, filter)]);
-  return { items: rows.map((r) => view(r, now)), total };
+  const sandbox = await sandboxContext(k, k.db.kysely, rows);
+  return { items: rows.map((r) => view(r, now, sandbox)), total };
 }
 
 /** One grant, to its subject, its provider, the sharing authority and the platform admin; 404 to others. */
 export async function getGrant(k: Kernel, auth: AuthContext, id: string): Promise<GrantView> {
   const [r] = await repo.listGrants(k.db.kysely, { id });
   if (!r || !canViewGrant(auth, r)) throw notFound('共享授权', id);
-  return view(r, k.clock.now());
+  return view(r, k.clock.now(), await sandboxContext(k, k.db.kysely, [r]));
 }
 
 const EVENT_LABELS: Record<GrantEvent, string> = { suspend: '暂停', resume: '恢复', revoke: '撤销' };

@@ -8,8 +8,11 @@ import * as grants from './grants.service.js';
 import * as useRequests from './use-requests.js';
 import * as disputes from './disputes.js';
 import * as clearFields from './clear-fields.js';
+import * as sandboxSettings from './sandbox-settings.js';
+import * as masking from './masking.js';
 import {
   ClearFieldsBody,
+  MaskingBody,
   ExtensionQuery,
   CreateDisputeBody,
   CreateRequestBody,
@@ -28,6 +31,7 @@ import {
   InstantConditionsQuery,
   RequestParams,
   RequestQuery,
+  SandboxSettingsBody,
 } from './schema.js';
 
 const tags = ['sharing'];
@@ -150,6 +154,36 @@ export const sharingRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app,
       },
     },
     async (req) => clearFields.setClearFields(k, authOf(req), req.params.id, req.body),
+  );
+
+  r.put(
+    '/api/v1/grants/:id/masking',
+    {
+      schema: {
+        tags,
+        summary: '设置个人信息数据项的脱敏方式（数据提供单位，须说明理由）',
+        description:
+          '替换授权各脱敏数据项的脱敏方式 { 数据项: 方式 }（部分遮盖、假名化、泛化、截断、不提供；须为授权内、含个人信息且未以明文提供的数据项，方式须适合其类型）；空对象：均按默认部分遮盖。自下一次获取起生效，记入审计并通知被授权单位。',
+        params: GrantParams,
+        body: MaskingBody,
+      },
+    },
+    async (req) => masking.setMasking(k, authOf(req), req.params.id, req.body),
+  );
+
+  r.put(
+    '/api/v1/grants/:id/sandbox',
+    {
+      schema: {
+        tags,
+        summary: '变更隐私沙箱授权的设置（数据提供单位，须说明理由）',
+        description:
+          '002 第十一条：变更列策略（只列出变更的数据项）、最小分组人数（不得低于本辖区规定；null 按本辖区规定）、差分隐私（null 停用；ε 预算只能经此变更调整，已消耗的 ε 保留并计入新预算）和结果出域审核。未给出的设置保持不变。自下一次查询起生效，记入审计并通知被授权单位。',
+        params: GrantParams,
+        body: SandboxSettingsBody,
+      },
+    },
+    async (req) => sandboxSettings.setSandboxSettings(k, authOf(req), req.params.id, req.body),
   );
 
   r.get('/api/v1/grants/:id', { schema: { tags, summary: '共享授权详情', params: GrantParams } }, async (req) => grants.getGrant(k, authOf(req), req.params.id));

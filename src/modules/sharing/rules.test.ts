@@ -53,6 +53,24 @@ describe('who may do what (000 第十四条)', () => {
     expect(canSign(auth(['institution'], ['data_officer'], 'prov'), req)).toBe(false);
   });
 
+  it('operators and developers request in-platform analysis only (003 第三条; 004 第二十五条); buyers and the public never', () => {
+    for (const org of ['operator', 'developer', 'institution']) {
+      for (const r of ['clerk', 'org_admin']) expect(canRequest(auth([org], [r]), 'sandbox'), `${org} ${r}`).toBe(true);
+    }
+    for (const m of ['api', 'batch', 'file']) expect(canRequest(auth(['operator'], ['clerk']), m)).toBe(false);
+    expect(canRequest(auth(['operator'], ['reviewer']), 'sandbox')).toBe(false);
+    expect(canRequest(auth(['buyer'], ['org_admin']), 'sandbox')).toBe(false);
+    expect(canRequest(auth(['public'], ['org_admin']), 'sandbox')).toBe(false);
+  });
+
+  it("an operator's or developer's org admin signs for it, not its clerk; an institution's admin still does not", () => {
+    expect(canSign(auth(['operator'], ['org_admin']), req)).toBe(true);
+    expect(canSign(auth(['developer'], ['org_admin']), req)).toBe(true);
+    expect(canSign(auth(['operator'], ['clerk']), req)).toBe(false);
+    expect(canSign(auth(['operator'], ['org_admin'], 'prov'), req)).toBe(false);
+    expect(canSign(auth(['institution', 'operator'], ['org_admin']), req)).toBe(false);
+  });
+
   it("the provider's data officer or org admin answers, not its clerk nor the requester", () => {
     expect(canDecide(auth(['institution'], ['data_officer'], 'prov'), req)).toBe(true);
     expect(canDecide(auth(['institution'], ['org_admin'], 'prov'), req)).toBe(true);

@@ -14,26 +14,42 @@ export const ART = {
   classes: '000 第十二条',
   request: '000 第十四条',
   useLimits: '000 第十五条',
+  /**
+   * Operators and developers work on public data inside the platform, raw data never leaving it
+   * (003 第三条 "原始数据不出域、数据可用不可见"; 004 第二十五条 "通过…平台对获取的公共数据资源进行加工处理").
+   */
+  sandbox: '003 第三条；004 第二十五条',
+  /** The settings a provider gives a sandbox grant (002 第十一条 "数据可用不可见"、"数据可算不可识"). */
+  sandboxSettings: '002 第十一条',
 } as const;
 
-/** The delivery methods a share request may name in this release; `sandbox` waits for the privacy sandbox. */
-export const SHARE_METHODS = ['api', 'batch', 'file'] as const;
+/** The delivery methods a share request may name; `sandbox`: analysis inside the platform (隐私沙箱). */
+export const SHARE_METHODS = ['api', 'batch', 'file', 'sandbox'] as const;
+
+/** The org roles that may ask for a sandbox grant: institutions, and operators and developers who work inside the platform. */
+export const SANDBOX_REQUESTER_ROLES = ['institution', 'operator', 'developer'] as const satisfies readonly OrgRole[];
 
 // ── Who may do what ──
 
-export const REQUEST_NEEDS = '数据需求单位（公共管理和服务机构）的经办人、数据工作机构负责人或机构管理员';
-export const SIGN_NEEDS = '申请单位的数据工作机构负责人（data_officer）';
+export const REQUEST_NEEDS = '数据需求单位（公共管理和服务机构）的经办人、数据工作机构负责人或机构管理员；运营机构、开发主体仅可申请隐私沙箱（sandbox）方式';
+export const SIGN_NEEDS = '申请单位的数据工作机构负责人（data_officer）；运营机构、开发主体为其机构管理员（主要负责人）';
 export const DECIDE_NEEDS = '数据提供单位的数据工作机构负责人或机构管理员';
 
 /**
  * 数据需求单位 (000 第十四条): a user who handles data work (clerk, data officer, org admin) of a
  * public institution. Whether it is the provider itself is a rule, checked with the entry.
  */
-export const canRequest = (auth: AuthContext): boolean =>
-  hasOrgRole(auth, 'institution') && (hasUserRole(auth, 'clerk') || hasUserRole(auth, 'data_officer') || hasUserRole(auth, 'org_admin'));
+export const canRequest = (auth: AuthContext, method?: string): boolean =>
+  (hasUserRole(auth, 'clerk') || hasUserRole(auth, 'data_officer') || hasUserRole(auth, 'org_admin')) &&
+  (method === 'sandbox' ? SANDBOX_REQUESTER_ROLES.some((r) => hasOrgRole(auth, r)) : hasOrgRole(auth, 'institution'));
 
-/** "经本单位数据工作机构负责人同意" (000 第十四条): the requester's own data officer signs. */
-export const canSign = (auth: AuthContext, r: { requester_org_id: string }): boolean => auth.org.id === r.requester_org_id && hasUserRole(auth, 'data_officer');
+/**
+ * "经本单位数据工作机构负责人同意" (000 第十四条): the requester's own data officer signs. An operator or
+ * developer (a company asking for a sandbox grant) has no data office: its org admin signs, the
+ * main responsible person answering for the data's security (003 第八条 "主要负责人是第一责任人").
+ */
+export const canSign = (auth: AuthContext, r: { requester_org_id: string }): boolean =>
+  auth.org.id === r.requester_org_id && (hasUserRole(auth, 'data_officer') || (!hasOrgRole(auth, 'institution') && hasUserRole(auth, 'org_admin')));
 
 /**
  * The provider's answer binds the unit (000 第十四条 "数据提供单位…作出是否同意共享的答复"): its

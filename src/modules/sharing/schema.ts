@@ -28,6 +28,47 @@ export interface ListFilter {
 }
 export const DEFAULT_PAGE = 50;
 
+// ── Sandbox grants (隐私沙箱，数据可用不可见) ──
+
+const ColumnPolicyName = Type.String({ maxLength: 20, description: 'plain 明文可见 · aggregate_only 仅可聚合 · group_key 分组键 · join_key 仅可关联 · filter_only 仅可筛选 · hidden 不可见' });
+
+/** Differential privacy of a sandbox grant: ε budget per dataset, ε per query, clamps of summed fields, rows per subject. */
+export const DpBody = Type.Object(
+  {
+    epsilonBudget: Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'ε 总预算（每个数据集），用完即拒绝查询，不会自动恢复' }),
+    epsilonPerQuery: Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: '每次查询消耗的 ε，不超过总预算' }),
+    bounds: Type.Optional(
+      Type.Record(Type.String({ maxLength: 63 }), Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), { description: '数值型数据项的取值范围 { 字段: [下限, 上限] }，求和前截断到此范围' }),
+    ),
+    maxRowsPerSubject: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: '每个主体计入的行数上限（默认 1）' })),
+  },
+  { additionalProperties: false },
+);
+export type DpBody = Static<typeof DpBody>;
+
+/** The settings a provider gives a sandbox grant when approving (each optional; defaults noted). */
+const SandboxSettings = {
+  columnPolicies: Type.Optional(
+    Type.Record(Type.String({ maxLength: 63 }), ColumnPolicyName, { description: '仅沙箱申请：申请的数据项的列策略 { 字段: 策略 }；未列出的按个人信息类别取默认值' }),
+  ),
+  minGroupSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 100000, description: '仅沙箱申请：聚合结果的最小分组人数，不得低于本辖区规定（不填：按本辖区规定）' })),
+  dp: Type.Optional(Type.Union([DpBody, Type.Null()], { description: '仅沙箱申请：差分隐私设置；不填或 null：不启用' })),
+  releaseApproval: Type.Optional(Type.Boolean({ description: '仅沙箱申请：结果出域须经实施机构审核（默认否）' })),
+};
+
+/** `PUT /api/v1/grants/{id}/sandbox`: the provider changes a sandbox grant's settings; what is left out stays as it is. */
+export const SandboxSettingsBody = Type.Object(
+  {
+    columnPolicies: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), ColumnPolicyName, { description: '要变更的列策略 { 字段: 策略 }（只列出变更的数据项）' })),
+    minGroupSize: Type.Optional(Type.Union([Type.Integer({ minimum: 2, maximum: 100000 }), Type.Null()], { description: '最小分组人数，不得低于本辖区规定；null：按本辖区规定' })),
+    dp: Type.Optional(Type.Union([DpBody, Type.Null()], { description: '差分隐私设置；null：停用。已消耗的 ε 保留在台账中，计入新的预算' })),
+    releaseApproval: Type.Optional(Type.Boolean({ description: '结果出域须经实施机构审核' })),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: '变更的理由' }),
+  },
+  { additionalProperties: false },
+);
+export type SandboxSettingsBody = Static<typeof SandboxSettingsBody>;
+
 /** `POST /api/v1/sharing/requests` (000 第十四条). */
 export const CreateRequestBody = Type.Object(
   {
@@ -37,13 +78,23 @@ export const CreateRequestBody = Type.Object(
     scenario: Text('使用场景'),
     scope: Text('使用范围'),
     method: Type.Union([Type.Literal('api'), Type.Literal('batch'), Type.Literal('file'), Type.Literal('sandbox')], {
-      description: '共享方式：api 服务接口 · batch 批量交换 · file 文件下载（sandbox 隐私沙箱分析暂未开放）',
+      description: '共享方式：api 服务接口 · batch 批量交换 · file 文件下载 · sandbox 在平台隐私沙箱内分析（数据可用不可见，运营机构、开发主体仅可申请此方式）',
     }),
     validUntil: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: '使用时限（含当日，北京时间）' }),
   },
   { additionalProperties: false },
 );
 export type CreateRequestBody = Static<typeof CreateRequestBody>;
+
+/**
+ * Masking strategies by field (脱敏方式): `{ "<field>": "<spec>" }`, spec one of `partial:<前>:<后>`,
+ * `pseudonym:grant`, `pseudonym:platform`, `generalise:<方式>`, `truncate:<n>`, `suppress`, `suppress:null`.
+ */
+export const MaskingMap = Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 40 }), {
+  maxProperties: 500,
+  description:
+    '仅同意时：个人信息数据项的脱敏方式 { 数据项: 方式 }。方式：partial:<前留位数>:<后留位数> 部分遮盖 · pseudonym:grant 假名化（本授权） · pseudonym:platform 假名化（全平台，可跨数据集关联） · generalise:month|year|band:<宽度>|city|province|birth_year|id_region:<2|4|6> 泛化 · truncate:<n> 截断 · suppress / suppress:null 不提供。未列出的按其个人信息类别默认部分遮盖',
+});
 
 export const DecideBody = Type.Object(
   {
@@ -54,6 +105,8 @@ export const DecideBody = Type.Object(
       Type.Array(Type.String({ maxLength: 63 }), { maxItems: 500, description: '仅同意时：以明文提供的个人信息数据项（须在申请的数据项内）；不填：个人信息一律脱敏' }),
     ),
     clearReason: Type.Optional(Text('以明文提供个人信息的理由和依据；clearFields 非空时必填')),
+    masking: Type.Optional(MaskingMap),
+    ...SandboxSettings,
   },
   { additionalProperties: false },
 );
@@ -116,6 +169,16 @@ export const ClearFieldsBody = Type.Object(
   { additionalProperties: false },
 );
 export type ClearFieldsBody = Static<typeof ClearFieldsBody>;
+
+/** `PUT /api/v1/grants/{id}/masking`: the masking strategies by field (replaces them; empty: each field's default). */
+export const MaskingBody = Type.Object(
+  {
+    masking: MaskingMap,
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: '变更的理由和依据' }),
+  },
+  { additionalProperties: false },
+);
+export type MaskingBody = Static<typeof MaskingBody>;
 
 export const GrantQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal('subject'), Type.Literal('provider')], { description: '不填：本单位作为被授权方或提供方的全部授权' })),

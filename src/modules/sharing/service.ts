@@ -38,7 +38,9 @@ import {
 } from './rules.js';
 import type { CreateRequestBody, DecideBody, ExtendBody, ExtensionQuery, InstantConditionsBody, RequestQuery } from './schema.js';
 import type { ExtensionStatus, ShareMethod, ShareOutcome, ShareRequestStatus } from './tables.js';
+import { decisionMasking, storeMasking } from './masking.js';
 import * as repo from './repo.js';
+import { defaultSandboxSettings, sandboxSettingsOfDecision, settingsDetails, writeSandboxGrant, type SandboxSettings } from './sandbox-grants.js';
 
 /** Ledger duties of a share request. */
 export const REPLY_DUTY = 'reply';
@@ -47,7 +49,7 @@ export const EXTENSION_DECISION_DUTY = 'extension_decision';
 
 export const requestLink = (id: string) => `/sharing/requests?case=${id}`;
 
-const METHOD_LABELS: Record<ShareMethod, string> = { api: '服务接口', batch: '批量交换', file: '文件下载' };
+const METHOD_LABELS: Record<ShareMethod, string> = { api: '服务接口', batch: '批量交换', file: '文件下载', sandbox: '平台内分析（隐私沙箱）' };
 
 export interface ShareRequestView {
   id: string;
@@ -80,6 +82,8 @@ export interface ShareRequestView {
   provideDuty: DutySummary | null;
   /** The approver's duty to decide an extension application. */
   extensionDuty: DutySummary | null;
+  /** A sandbox request's column policies: the defaults by personal-information kind until answered, then as granted; null for other methods. */
+  columnPolicies: Record<string, string> | null;
 }
 
 async function views(k: Pick<Kernel, 'clock'>, db: Executor, rows: repo.RequestListRow[]): Promise<ShareRequestView[]> {
@@ -134,6 +138,7 @@ async function views(k: Pick<Kernel, 'clock'>, db: Executor, rows: repo.RequestL
       duty: reply ? dutySummary(reply, cal, now) : null,
       provideDuty: provide ? dutySummary(provide, cal, now) : null,
       extensionDuty: ext ? dutySummary(ext, cal, now) : null,
+      columnPolicies: r.column_policies ?? null,
     };
   });
 }
@@ -152,12 +157,6 @@ async function publishedEntry(db: Executor, entryId: string): Promise<repo.Publi
 }
 
 function checkRequestBody(body: Pick<CreateRequestBody, 'fields' | 'basis' | 'scenario' | 'scope' | 'method' | 'validUntil'>, e: repo.PublishedEntry, today: string): void {
-  if (body.method === 'sandbox') {
-    throw new AppError('RULE_VIOLATION', '隐私沙箱（sandbox）分析方式尚未开放，请选择服务接口（api）、批量交换（batch）或文件下载（file）', {
-      source: ART.request,
-      fields: [{ field: 'method', message: '暂不支持 sandbox' }],
-    });
-  }
   const problems = requestProblems(body, e, today);
   if (problems.length > 0) throw new AppError('VALIDATION', problems.map((p) => p.message).join('；'), { fields: problems });
 }
@@ -168,7 +167,11 @@ function checkRequestBody(body: Pick<CreateRequestBody, 'fields' | 'basis' | 'sc
  * catalog. It waits for its own data officer's signature before the provider sees it.
  */
 export async function createRequest(k: Kernel, auth: AuthContext, body: CreateRequestBody): Promise<ShareRequestView> {
-  requirePermission(canRequest(auth), REQUEST_NEEDS);
+  if (!canRequest(auth, body.method) && canRequest(auth, 'sandbox')) {
+    // An operator or developer works on public data inside the platform only (原始数据不出域).
+    throw new AppError('FORBIDDEN', `运营机构、开发主体只能申请在平台隐私沙箱内分析（sandbox），不能以${METHOD_LABELS[body.method as ShareMethod] ?? body.method}方式获取数据`, { source: ART.sandbox });
+  }
+  requirePermission(canRequest(auth, body.method), REQUEST_NEEDS);
   return k.db.kysely.transaction().execute(async (trx) => {
     const e = await publishedEntry(trx, body.entryId);
     if (e.provider_org_id === auth.org.id) {
@@ -209,6 +212,8 @@ export async function createRequest(k: Kernel, auth: AuthContext, body: CreateRe
       extension_comment: null,
       grant_id: null,
       created_at: now,
+      // A sandbox request shows the policies its fields would get by default until the provider answers.
+      column_policies: body.method === 'sandbox' ? JSON.stringify(defaultSandboxSettings(body.fields, e.fields).columnPolicies) : null,
     });
     await notify(k, trx, {
       orgId: auth.org.id,
@@ -231,12 +236,25 @@ export async function createRequest(k: Kernel, auth: AuthContext, body: CreateRe
 /**
  * Makes the grant of an approved request, records it on the request, and opens the provide duty
  * (000 第十四条: within `deliveryAfterConsentDays` working days of the consent; by service API at
- * once). For `api` the grant itself is the provision, so the duty is met in the same step; for
- * `batch` and `file` it stays open until the delivery module hands the data over and meets it.
+ * once). For `api` the grant itself is the provision, so the duty is met in the same step, and so
+ * for `sandbox`, whose view is open to the requester's queries once the grant exists (it carries
+ * `sandbox`, its settings); for `batch` and `file` it stays open until the delivery module hands
+ * the data over and meets it.
  */
-async function approve(k: Kernel, trx: Trx, r: repo.ShareRequestRow, e: { name: string }, by: { userId: string | null; orgName: string }, next: ShareRequestStatus, outcome: ShareOutcome, reason: string | null): Promise<string> {
+async function approve(
+  k: Kernel,
+  trx: Trx,
+  r: repo.ShareRequestRow,
+  e: { name: string },
+  by: { userId: string | null; orgName: string },
+  next: ShareRequestStatus,
+  outcome: ShareOutcome,
+  reason: string | null,
+  sandbox: SandboxSettings | null = null,
+): Promise<string> {
   const now = k.clock.now();
   const grantId = await insertGrantForRequest(k, trx, r);
+  if (sandbox) await writeSandboxGrant(trx, grantId, r.id, sandbox);
   await repo.updateRequest(trx, r.id, {
     status: next,
     outcome,
@@ -258,14 +276,15 @@ async function approve(k: Kernel, trx: Trx, r: repo.ShareRequestRow, e: { name: 
     startedAt: now,
   });
   const immediate = k.profile.params.apiDeliveryImmediate;
-  if (r.method === 'api' && immediate.value !== false) await meetDuty(k, trx, SHARE_REQUEST_CASE, r.id, PROVIDE_DUTY);
+  const atOnce = (r.method === 'api' && immediate.value !== false) || r.method === 'sandbox';
+  if (atOnce) await meetDuty(k, trx, SHARE_REQUEST_CASE, r.id, PROVIDE_DUTY);
   if (by.userId === null) {
     // Granted by the system on signature: the provider learns of it (and of its provide duty).
     await notify(k, trx, {
       orgId: r.provider_org_id,
       kind: 'sharing.request_auto_approved',
       title: `即时共享：「${e.name}」`,
-      body: `${reason ?? '即时共享'}，已授权${r.method === 'api' && immediate.value !== false ? '' : `，须在 ${provide.value ?? '—'} 个工作日内以${METHOD_LABELS[r.method]}方式提供`}（依据 ${provide.source}）`,
+      body: `${reason ?? '即时共享'}，已授权${atOnce ? '' : `，须在 ${provide.value ?? '—'} 个工作日内以${METHOD_LABELS[r.method]}方式提供`}（依据 ${provide.source}）`,
       link: requestLink(r.id),
     });
   }
@@ -274,7 +293,9 @@ async function approve(k: Kernel, trx: Trx, r: repo.ShareRequestRow, e: { name: 
     kind: 'sharing.request_approved',
     title: `共享申请已同意：「${e.name}」`,
     body:
-      r.method === 'api' && immediate.value !== false
+      r.method === 'sandbox'
+        ? `${by.orgName}同意共享，即可在平台隐私沙箱内按列策略分析，原始数据不出域（依据 ${ART.sandbox}）`
+        : atOnce
         ? `${by.orgName}同意共享，服务接口即时可用（依据 ${immediate.source}）`
         : `${by.orgName}同意共享，须在 ${provide.value ?? '—'} 个工作日内以${METHOD_LABELS[r.method]}方式提供（依据 ${provide.source}）`,
     link: requestLink(r.id),
@@ -305,12 +326,21 @@ export async function signRequest(k: Kernel, auth: AuthContext, id: string): Pro
     const { event, outcome } = onSignature(e.share_attr, { instantMet, unconditionalImmediate: k.profile.params.unconditionalShareImmediate.value });
     const next = shareRequestWorkflow.apply(r.status, event, { mayAct });
     // The status is written with what it requires (a grant, or a refusal's reason and basis).
-    await repo.updateRequest(trx, id, { share_attr: e.share_attr, entry_version: e.version, signed_by: auth.user.id, signed_at: now });
+    await repo.updateRequest(trx, id, {
+      share_attr: e.share_attr,
+      entry_version: e.version,
+      signed_by: auth.user.id,
+      signed_at: now,
+      // The proposed policies follow the version signed for.
+      ...(r.method === 'sandbox' ? { column_policies: JSON.stringify(defaultSandboxSettings(r.fields, e.fields).columnPolicies) } : {}),
+    });
     const signed = { ...r, status: next, entry_version: e.version };
     let dutyId: string | null = null;
     let grantId: string | null = null;
     if (event === 'sign_grant') {
-      grantId = await approve(k, trx, signed, e, { userId: null, orgName: e.provider_name }, next, outcome ?? 'automatic', outcome === 'instant_conditions' ? '符合数据提供单位设置的即时共享条件' : '无条件共享，即时共享');
+      // Granted without the provider's answer, a sandbox grant takes the default policies.
+      const sandbox = r.method === 'sandbox' ? defaultSandboxSettings(r.fields, e.fields) : null;
+      grantId = await approve(k, trx, signed, e, { userId: null, orgName: e.provider_name }, next, outcome ?? 'automatic', outcome === 'instant_conditions' ? '符合数据提供单位设置的即时共享条件' : '无条件共享，即时共享', sandbox);
     } else if (event === 'sign_refuse') {
       const reason = '该目录数据属于不予共享类';
       const basis = e.no_share_basis?.trim() || `${ART.classes}第三项`;
@@ -382,6 +412,9 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
       const problems = clearFieldsProblems(clear, r.fields, piiFieldsOf(r.fields, e?.fields ?? null), clearReason);
       if (problems.length > 0) throw new AppError('VALIDATION', problems.map((p) => p.message).join('；'), { source: ART.request, fields: problems });
     }
+    const masking = decisionMasking(body.masking, event, r.fields, e?.fields ?? null, clear, r.method);
+    // A sandbox request's settings (column policies, threshold, DP, release approval), checked before anything is written.
+    const sandbox = sandboxSettingsOfDecision(k, body, r, e?.fields ?? []);
     const now = k.clock.now();
     await meetDuty(k, trx, SHARE_REQUEST_CASE, id, REPLY_DUTY);
     // An extension still awaiting the approver is moot once the provider has answered.
@@ -389,8 +422,9 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
     if (r.extension_status === 'requested') await repo.updateRequest(trx, id, { extension_status: 'moot', extension_decided_at: now });
     let grantId: string | null = null;
     if (event === 'approve') {
-      grantId = await approve(k, trx, r, { name }, { userId: auth.user.id, orgName: auth.org.name }, next, 'decision', reason);
+      grantId = await approve(k, trx, r, { name }, { userId: auth.user.id, orgName: auth.org.name }, next, 'decision', reason, sandbox);
       if (clear.length > 0) await repo.updateGrant(trx, grantId, { clear_fields: [...new Set(clear)] });
+      await storeMasking(trx, grantId, masking);
     } else {
       await repo.updateRequest(trx, id, { status: next, outcome: 'decision', decided_by: auth.user.id, decided_at: now, reason, refusal_basis: basis });
       await notify(k, trx, {
@@ -406,7 +440,7 @@ export async function decideRequest(k: Kernel, auth: AuthContext, id: string, bo
       objectType: 'share_request',
       objectId: id,
       ...(grantId ? { grantId } : {}),
-      details: { entryId: r.entry_id, decision: body.decision, reason, basis, grantId, ...(clear.length > 0 ? { clearFields: [...new Set(clear)], clearReason } : {}) },
+      details: { entryId: r.entry_id, decision: body.decision, reason, basis, grantId, ...(clear.length > 0 ? { clearFields: [...new Set(clear)], clearReason } : {}), ...(masking ? { masking } : {}), ...(sandbox ? { sandbox: settingsDetails(sandbox) } : {}) },
     });
     return viewOf(k, trx, id);
   });

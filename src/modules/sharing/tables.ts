@@ -5,7 +5,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** jsonb: objects in, objects out (written as JSON text). */
 type Json<T> = ColumnType<T, string, string>;
 
-export type ShareMethod = 'api' | 'batch' | 'file';
+/** `sandbox`: analysed inside the platform under column policies, never handed out (migrations/0022). */
+export type ShareMethod = 'api' | 'batch' | 'file' | 'sandbox';
 export type ShareRequestStatus = 'awaiting_signature' | 'pending' | 'approved' | 'refused';
 /** How a request reached its outcome: on signature by the entry's attribute, by the provider's instant conditions, or by its decision. */
 export type ShareOutcome = 'automatic' | 'instant_conditions' | 'decision' | 'not_shared';
@@ -46,6 +47,8 @@ export interface ShareRequestsTable {
   extension_comment: string | null;
   grant_id: string | null;
   created_at: Timestamp;
+  /** A sandbox request's column policies: proposed (the defaults) until approved, then as granted (migrations/0022). */
+  column_policies: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export interface ShareInstantConditionsTable {
@@ -78,6 +81,17 @@ export interface GrantsTable {
   created_at: Timestamp;
   /** The personal-information fields released in clear (migrations/0014); the others leave masked. */
   clear_fields: ColumnType<string[], string[] | undefined, string[]>;
+  /** How each masked field leaves, `{ field: spec }` (privacy/masking.ts; migrations/0023); unlisted fields take their kind's default. */
+  mask_strategies: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  /** A sandbox grant's settings (migrations/0022): column policies, group threshold, differential privacy, release approval. */
+  column_policies: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  min_group_size: ColumnType<number | null, number | null | undefined, number | null>;
+  /** numeric: text on PostgreSQL (read with Number()). */
+  dp_epsilon_budget: ColumnType<string | number | null, number | null | undefined, number | null>;
+  dp_epsilon_per_query: ColumnType<string | number | null, number | null | undefined, number | null>;
+  dp_bounds: ColumnType<Record<string, [number, number]> | null, string | null | undefined, string | null>;
+  dp_max_rows_per_subject: ColumnType<number | null, number | null | undefined, number | null>;
+  release_approval: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type UseRequestKind = 'widen' | 'transfer';

@@ -24,6 +24,7 @@ import { listFilter, pageOf } from './lists.js';
 import { ART, DECIDE_NEEDS, canDecide, canViewGrant, effectiveGrantStatus } from './rules.js';
 import type { CreateUseRequestBody, DecideBody, UseRequestQuery } from './schema.js';
 import type { UseRequestKind, UseRequestStatus } from './tables.js';
+import { carriedMasking } from './masking.rules.js';
 import * as repo from './repo.js';
 
 /** Ledger and audit name of a use request; also the source case of a grant made for a third org. */
@@ -369,6 +370,8 @@ export async function decideUseRequest(k: Kernel, auth: AuthContext, id: string,
           entry_id: g.entry_id,
           fields: u.fields ?? g.fields,
           row_filter: g.row_filter === null ? null : JSON.stringify(g.row_filter),
+          // The third party's data leaves masked at least as the original grant's did (its fields in clear are not carried).
+          mask_strategies: carriedMasking(g.mask_strategies, u.fields ?? g.fields),
           purpose,
           methods: g.methods,
           valid_from: now,

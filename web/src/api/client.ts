@@ -19,6 +19,7 @@ import type {
   CalendarYearImported,
   CatalogEntry,
   CatalogEntryDetail,
+  PiiProposal,
   CatalogEntryInput,
   CatalogImportResult,
   CatalogReviewQueueItem,
@@ -321,6 +322,8 @@ export const api = {
     create: (body: CatalogEntryInput) => post<CatalogEntry>('/api/v1/catalog/entries', body),
     /** The newest version the caller may see, or `version`; with its history. */
     get: (entryId: string, version?: number) => get<CatalogEntryDetail>(`/api/v1/catalog/entries/${id(entryId)}`, { version }),
+    /** 识别个人信息: each field's kind of personal information proposed from a sample of the live data (provider, platform admin). */
+    piiProposal: (entryId: string) => get<PiiProposal>(`/api/v1/catalog/entries/${id(entryId)}/pii-proposal`),
     /** Replaces a draft (or returned) version's content. */
     update: (entryId: string, body: CatalogEntryInput) => put<CatalogEntry>(`/api/v1/catalog/entries/${id(entryId)}`, body),
     submit: (entryId: string) => post<CatalogEntry>(`/api/v1/catalog/entries/${id(entryId)}/submit`),

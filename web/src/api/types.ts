@@ -352,7 +352,7 @@ export type CatalogGrade = 'general' | 'important' | 'core';
 export type CatalogFieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
 export type CatalogVersionStatus = 'draft' | 'submitted' | 'returned' | 'published' | 'superseded';
 export type UpdateFrequency = 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
-export type ProvisionMethod = 'api' | 'batch' | 'file';
+export type ProvisionMethod = 'api' | 'batch' | 'file' | 'sandbox';
 
 /** One data item (数据项) of an entry. */
 export interface CatalogField {
@@ -665,6 +665,29 @@ export interface CatalogUpdateCase {
 }
 
 /** GET /catalog/entries/{id}: a version with its history, as the caller may see it. */
+/** One data item's proposed kind of personal information (GET /catalog/entries/{id}/pii-proposal). */
+export interface FieldPiiProposal {
+  name: string;
+  label: string;
+  type: string;
+  currentKind: string | null;
+  notLoaded: boolean;
+  kind: string | null;
+  kindLabel: string | null;
+  confidence: 'certain' | 'likely' | 'possible' | null;
+  share: number;
+  matched: number;
+  sampled: number;
+}
+
+export interface PiiProposal {
+  entryId: string;
+  catalogVersion: number;
+  dataVersion: { versionNo: number; rows: number } | null;
+  sampleSize: number;
+  fields: FieldPiiProposal[];
+}
+
 export interface CatalogEntryDetail extends CatalogEntry {
   versions: CatalogVersionSummary[];
   reviews: CatalogReview[];

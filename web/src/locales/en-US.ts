@@ -10,6 +10,9 @@ import { sharingEnUS } from './sharing.en-US';
 import { openingEnUS } from './opening.en-US';
 import { openApplicationsEnUS } from './openApplications.en-US';
 import { gateEnUS } from './gate.en-US';
+import { sandboxEnUS } from './sandbox.en-US';
+import { maskingEnUS } from './masking.en-US';
+import { piiDetectEnUS } from './piiDetect.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -441,4 +444,7 @@ export const enUS: Record<MessageKey, string> = {
   ...openingEnUS,
   ...openApplicationsEnUS,
   ...gateEnUS,
+  ...sandboxEnUS,
+  ...maskingEnUS,
+  ...piiDetectEnUS,
 };

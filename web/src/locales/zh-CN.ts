@@ -9,6 +9,9 @@ import { sharingZhCN } from './sharing.zh-CN';
 import { openingZhCN } from './opening.zh-CN';
 import { openApplicationsZhCN } from './openApplications.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
+import { sandboxZhCN } from './sandbox.zh-CN';
+import { maskingZhCN } from './masking.zh-CN';
+import { piiDetectZhCN } from './piiDetect.zh-CN';
 
 export const zhCN = {
   // 平台与框架
@@ -453,6 +456,9 @@ export const zhCN = {
   ...openingZhCN,
   ...openApplicationsZhCN,
   ...gateZhCN,
+  ...sandboxZhCN,
+  ...maskingZhCN,
+  ...piiDetectZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -11,6 +11,7 @@ import { applyFieldErrors, errorText } from '../../lib/errors';
 import { LawHint } from '../../components/LawHint';
 import { sharingApi, type Grant } from './api';
 import { ART_REQUEST, isProviderAnswerer } from './parts';
+import { MaskingModal, MaskingTags } from './Masking';
 
 /** The personal-information fields of a grant, each tagged 明文 or 脱敏. */
 export function ClearFieldsTags({ pii, clear }: { pii: readonly string[]; clear: readonly string[] }) {
@@ -33,6 +34,7 @@ export function ClearFieldsCard({ grant }: { grant: Grant }) {
   const { message } = App.useApp();
   const [g, setG] = useState(grant);
   const [open, setOpen] = useState(false);
+  const [masking, setMasking] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [form] = Form.useForm<{ fields: string[]; reason: string }>();
@@ -63,9 +65,14 @@ export function ClearFieldsCard({ grant }: { grant: Grant }) {
       data-testid="grant-clear-card"
       extra={
         mayChange && (
-          <Button size="small" onClick={() => setOpen(true)} data-testid="grant-clear-edit">
-            {t('sharing.clear.edit')}
-          </Button>
+          <Space size={4}>
+            <Button size="small" onClick={() => setOpen(true)} data-testid="grant-clear-edit">
+              {t('sharing.clear.edit')}
+            </Button>
+            <Button size="small" onClick={() => setMasking(true)} data-testid="grant-masking-edit">
+              {t('masking.edit')}
+            </Button>
+          </Space>
         )
       }
     >
@@ -74,7 +81,25 @@ export function ClearFieldsCard({ grant }: { grant: Grant }) {
           {t('sharing.clear.intro')} <LawHint source={ART_REQUEST} />
         </Typography.Paragraph>
         <ClearFieldsTags pii={g.piiFields} clear={g.clearFields} />
+        {g.maskDefaults.some((d) => !g.clearFields.includes(d.field)) && (
+          <>
+            <Typography.Text strong>{t('masking.title')}</Typography.Text>
+            <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+              {t('masking.intro')}
+            </Typography.Paragraph>
+            <MaskingTags grant={g} />
+          </>
+        )}
       </Space>
+      <MaskingModal
+        grant={g}
+        open={masking}
+        onClose={() => setMasking(false)}
+        onSaved={(next) => {
+          setG(next);
+          setMasking(false);
+        }}
+      />
       <Modal
         open={open}
         title={t('sharing.clear.edit')}

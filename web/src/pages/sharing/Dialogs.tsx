@@ -6,6 +6,7 @@ import { applyFieldErrors, errorText } from '../../lib/errors';
 import { useNumberParam } from '../../lib/law';
 import { LawHint } from '../../components/LawHint';
 import { sharingApi, type ShareRequest } from './api';
+import { chosenMasking, MaskingFormItems } from './Masking';
 import { ART_REQUEST } from './parts';
 
 interface DialogProps {
@@ -111,15 +112,24 @@ export function RefuseModal({ r, onClose, onDone }: DialogProps) {
  * personal information, the provider may release some in clear (明文提供), with its reason; the
  * others leave masked on every delivery.
  */
-export function ApproveModal({ r, pii, labelOf, onClose, onDone }: DialogProps & { pii: readonly string[]; labelOf: (f: string) => string | undefined }) {
+export function ApproveModal({
+  r,
+  pii,
+  labelOf,
+  typeOf,
+  onClose,
+  onDone,
+}: DialogProps & { pii: readonly string[]; labelOf: (f: string) => string | undefined; typeOf?: (f: string) => string | undefined }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ reason?: string; clearFields?: string[]; clearReason?: string }>();
+  const [form] = Form.useForm<{ reason?: string; clearFields?: string[]; clearReason?: string; masking?: Record<string, string | undefined> }>();
   const clear = Form.useWatch('clearFields', form) ?? [];
   const { saving, error, setError, run } = useSubmit(['reason', 'clearFields', 'clearReason']);
   const submit = async () => {
     if (!r) return;
     const v = await form.validateFields();
     const fields = v.clearFields ?? [];
+    // A field released in clear has no masking strategy.
+    const masking = Object.fromEntries(Object.entries(chosenMasking(v.masking)).filter(([f]) => !fields.includes(f)));
     await run(
       form,
       () =>
@@ -127,6 +137,7 @@ export function ApproveModal({ r, pii, labelOf, onClose, onDone }: DialogProps &
           decision: 'approve',
           ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
           ...(fields.length > 0 ? { clearFields: fields, clearReason: v.clearReason?.trim() ?? '' } : {}),
+          ...(Object.keys(masking).length > 0 ? { masking } : {}),
         }),
       onDone,
     );
@@ -160,6 +171,11 @@ export function ApproveModal({ r, pii, labelOf, onClose, onDone }: DialogProps &
           {clear.length > 0 && (
             <Form.Item name="clearReason" label={t('sharing.clear.reason')} rules={[{ required: true, whitespace: true, message: t('sharing.clear.reason.required') }]}>
               <Input.TextArea rows={2} maxLength={2000} placeholder={t('sharing.clear.reason.placeholder')} data-testid="approve-clear-reason" />
+            </Form.Item>
+          )}
+          {pii.some((f) => !clear.includes(f)) && (
+            <Form.Item label={t('masking.title')} extra={t('masking.approveHint')} style={{ marginBottom: 0 }}>
+              <MaskingFormItems fields={pii.filter((f) => !clear.includes(f)).map((f) => ({ field: f, type: typeOf?.(f) ?? 'string', label: labelOf(f) }))} />
             </Form.Item>
           )}
         </Form>

@@ -11,6 +11,7 @@ import { LawHint } from '../../components/LawHint';
 import { GRANT_STATUSES, sharingApi, type Grant } from './api';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
 import { ClearFieldsCard } from './ClearFields';
+import { SandboxGrantCard } from './SandboxSettings';
 import { GrantExportsCard } from './GrantExports';
 import { ART_USE_LIMITS, GrantStatusTag, isProviderAnswerer, isSubjectLoader } from './parts';
 import { GrantKeysCard, GrantUsageCard } from './GrantAccess';
@@ -142,7 +143,7 @@ function GrantDrawer({ id, onClose, onAction }: { id: string | undefined; onClos
               </Descriptions.Item>
             )}
           </Descriptions>
-          <ClearFieldsCard grant={g} />
+          {g.sandbox ? <SandboxGrantCard grant={g} /> : <ClearFieldsCard grant={g} />}
           {isSubjectLoader(me, g.subject.id) && <GrantKeysCard grant={g} />}
           {isSubjectLoader(me, g.subject.id) && (g.methods.includes('batch') || g.methods.includes('file')) && <GrantExportsCard grant={g} />}
           <GrantUsageCard grantId={g.id} />

@@ -14,6 +14,7 @@ import { errorText } from '../../lib/errors';
 import { LawHint } from '../../components/LawHint';
 import { sharingApi, type ShareRequest } from './api';
 import { ApproveModal, ConsentModal, ExtendModal, RefuseModal } from './Dialogs';
+import { SandboxApproveModal } from './SandboxSettings';
 import { DisputeModal, canOpenDispute } from './DisputesPage';
 import { ART_REQUEST, DutyLine, RequestStatusTag, canConsentExtension, canSign, isProviderAnswerer } from './parts';
 
@@ -160,6 +161,15 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
         <Descriptions.Item label={t('sharing.scenario')}>{r.scenario}</Descriptions.Item>
         <Descriptions.Item label={t('sharing.scope')}>{r.scope}</Descriptions.Item>
         <Descriptions.Item label={t('sharing.col.method')}>{t(`sharing.method.${r.method}`)}</Descriptions.Item>
+        {r.columnPolicies && (
+          <Descriptions.Item label={t('sharing.sandbox.policies')}>
+            <Space size={[4, 4]} wrap data-testid="share-column-policies">
+              {Object.entries(r.columnPolicies).map(([f, p]) => (
+                <Tag key={f}>{`${labelOf(f) ?? f} · ${t(`sandbox.policy.${p}`)}`}</Tag>
+              ))}
+            </Space>
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label={t('sharing.col.validUntil')}>{date(r.validUntil)}</Descriptions.Item>
         {r.signedAt && <Descriptions.Item label={t('sharing.signedAt')}>{dateTime(r.signedAt)}</Descriptions.Item>}
         <Descriptions.Item label={t('sharing.duty.reply')}>
@@ -212,7 +222,8 @@ export function RequestDetail({ id, onChanged }: { id: string; onChanged?: () =>
         )}
       </Descriptions>
 
-      <ApproveModal r={dialog === 'approve' ? r : undefined} pii={piiRequested} labelOf={labelOf} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.approved'))} />
+      <ApproveModal r={dialog === 'approve' && r.method !== 'sandbox' ? r : undefined} pii={piiRequested} labelOf={labelOf} typeOf={(n) => published?.fields.find((f) => f.name === n)?.type} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.approved'))} />
+      <SandboxApproveModal r={dialog === 'approve' && r.method === 'sandbox' ? r : undefined} fields={published?.fields ?? []} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.approved'))} />
       <RefuseModal r={dialog === 'refuse' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.refused'))} />
       <ExtendModal r={dialog === 'extend' ? r : undefined} onClose={() => setDialog(null)} onDone={(n) => changed(n, t('sharing.extend.sent'))} />
       <DisputeModal target={dialog === 'dispute' ? { shareRequestId: r.id } : undefined} onClose={() => setDialog(null)} />

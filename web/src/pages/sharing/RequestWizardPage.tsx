@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { useCatalogLabels } from '../catalog/labels';
 import { SHARE_METHODS, sharingApi, type ShareMethod, type ShareRequest } from './api';
-import { ART_REQUEST, ART_USE_LIMITS, RequestStatusTag } from './parts';
+import { ART_REQUEST, ART_USE_LIMITS, RequestStatusTag, isSandboxOnly } from './parts';
 
 interface Values {
   fieldMode: 'all' | 'some';
@@ -95,7 +95,8 @@ export function RequestWizardPage() {
   const detail = useAsync(() => (entryId ? api.catalog.get(entryId) : Promise.resolve(undefined)), entryId ?? '');
   const entry = detail.data ? publishedOf(detail.data) : null;
   const own = !!entry && entry.provider.id === me.org.id;
-  const methods = SHARE_METHODS.filter((m) => entry?.provisionMethods.includes(m));
+  // An operator or developer may ask only for analysis inside the platform (原始数据不出域).
+  const methods = SHARE_METHODS.filter((m) => entry?.provisionMethods.includes(m) && (!isSandboxOnly(me) || m === 'sandbox'));
   const fieldMode = Form.useWatch('fieldMode', form) ?? 'all';
 
   const pickEntry = (id: string | undefined) => {
@@ -108,7 +109,7 @@ export function RequestWizardPage() {
     if (!e) return;
     const v = form.getFieldsValue(true) as Partial<Values>;
     if ((v.fieldMode ?? 'all') === 'all') form.setFieldValue('fields', e.fields.map((f) => f.name));
-    const ms = SHARE_METHODS.filter((m) => e.provisionMethods.includes(m));
+    const ms = SHARE_METHODS.filter((m) => e.provisionMethods.includes(m) && (!isSandboxOnly(me) || m === 'sandbox'));
     if (!v.method && ms.length === 1) form.setFieldValue('method', ms[0]);
   };
 

@@ -1,8 +1,9 @@
 /** Typed calls of the sharing API (src/modules/sharing/routes.ts): share requests, instant-share conditions, grants. */
 import { request } from '../../api/client';
+import type { ColumnPolicy } from '../../../../src/modules/privacy/sandbox.types';
 
-export type ShareMethod = 'api' | 'batch' | 'file';
-export const SHARE_METHODS: readonly ShareMethod[] = ['api', 'batch', 'file'];
+export type ShareMethod = 'api' | 'batch' | 'file' | 'sandbox';
+export const SHARE_METHODS: readonly ShareMethod[] = ['api', 'batch', 'file', 'sandbox'];
 export type ShareRequestStatus = 'awaiting_signature' | 'pending' | 'approved' | 'refused';
 export const REQUEST_STATUSES: readonly ShareRequestStatus[] = ['awaiting_signature', 'pending', 'approved', 'refused'];
 export type ShareOutcome = 'automatic' | 'instant_conditions' | 'decision' | 'not_shared';
@@ -51,6 +52,34 @@ export interface ShareRequest {
   duty: ShareDuty | null;
   provideDuty: ShareDuty | null;
   extensionDuty: ShareDuty | null;
+  /** A sandbox request's column policies: the defaults until answered, then as granted; null for other methods. */
+  columnPolicies: Record<string, ColumnPolicy> | null;
+}
+
+/** Differential privacy of a sandbox grant (the server's DpSettings). */
+export interface SandboxDp {
+  epsilonBudget: number;
+  epsilonPerQuery: number;
+  bounds: Record<string, [number, number]>;
+  maxRowsPerSubject: number;
+}
+
+/** A sandbox grant's settings (the server's SandboxGrantView). */
+export interface SandboxGrantSettings {
+  columnPolicies: Record<string, ColumnPolicy>;
+  minGroupSize: number | null;
+  effectiveMinGroupSize: number | null;
+  minGroupSizeSource: string | null;
+  dp: (SandboxDp & { epsilonSpent: number | null }) | null;
+  releaseApproval: boolean;
+}
+
+/** What the provider sets on a sandbox request's approval or later on the grant. */
+export interface SandboxSettingsInput {
+  columnPolicies?: Record<string, ColumnPolicy>;
+  minGroupSize?: number | null;
+  dp?: { epsilonBudget: number; epsilonPerQuery: number; bounds?: Record<string, [number, number]>; maxRowsPerSubject?: number } | null;
+  releaseApproval?: boolean;
 }
 
 export interface ShareRequestInput {
@@ -92,6 +121,12 @@ export interface Grant {
   clearFields: string[];
   /** The grant's fields that hold personal information. */
   piiFields: string[];
+  /** The masking strategy chosen per masked field (`partial:3:4`, `pseudonym:grant`…); a field not listed takes its default. */
+  masking: Record<string, string>;
+  /** Each personal-information field with its type and its kind's default strategy. */
+  maskDefaults: Array<{ field: string; type: string; piiKind: string; spec: string }>;
+  /** A sandbox grant's column policies, threshold, differential privacy and release approval; null for other grants. */
+  sandbox: SandboxGrantSettings | null;
 }
 
 /** Paging and the common filters of the sharing lists (server-side). */
@@ -167,7 +202,7 @@ export const sharingApi = {
   get: (requestId: string) => request<ShareRequest>('GET', `/api/v1/sharing/requests/${id(requestId)}`),
   create: (body: ShareRequestInput) => request<ShareRequest>('POST', '/api/v1/sharing/requests', { body }),
   sign: (requestId: string) => request<ShareRequest>('POST', `/api/v1/sharing/requests/${id(requestId)}/sign`),
-  decide: (requestId: string, body: { decision: 'approve' | 'refuse'; reason?: string; basis?: string; clearFields?: string[]; clearReason?: string }) =>
+  decide: (requestId: string, body: { decision: 'approve' | 'refuse'; reason?: string; basis?: string; clearFields?: string[]; clearReason?: string; masking?: Record<string, string> } & SandboxSettingsInput) =>
     request<ShareRequest>('POST', `/api/v1/sharing/requests/${id(requestId)}/decide`, { body }),
   /** The provider applies (days, reason); the sharing authority consents (possibly fewer days) or refuses. */
   extend: (requestId: string, body: { days: number; reason: string; decision?: 'consent' | 'refuse' }) =>
@@ -177,6 +212,10 @@ export const sharingApi = {
     request<InstantConditions>('POST', '/api/v1/sharing/instant-conditions', { body }),
   grants: (q: { role?: 'subject' | 'provider'; status?: GrantStatus } & ListQuery = {}) => request<PageOf<Grant>>('GET', '/api/v1/grants', { query: q }),
   setClearFields: (grantId: string, body: { fields: string[]; reason: string }) => request<Grant>('PUT', `/api/v1/grants/${id(grantId)}/clear-fields`, { body }),
+  /** The provider replaces the masking strategies of a grant's masked fields (empty: the defaults). */
+  setMasking: (grantId: string, body: { masking: Record<string, string>; reason: string }) => request<Grant>('PUT', `/api/v1/grants/${id(grantId)}/masking`, { body }),
+  /** The provider changes a sandbox grant's settings (what is left out stays). */
+  setSandbox: (grantId: string, body: SandboxSettingsInput & { reason: string }) => request<Grant>('PUT', `/api/v1/grants/${id(grantId)}/sandbox`, { body }),
   exports: (grantId: string) => request<{ items: DataExport[] }>('GET', '/api/v1/exports', { query: { grantId } }),
   exportOf: (exportId: string) => request<DataExport>('GET', `/api/v1/exports/${id(exportId)}`),
   createExport: (body: { grantId: string; format: ExportFormat; filters?: Record<string, string> }) => request<DataExport>('POST', '/api/v1/exports', { body }),

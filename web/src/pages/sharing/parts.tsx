@@ -13,15 +13,18 @@ export const ART_USE_LIMITS = '000 第十五条';
 
 const hasUser = (me: Me, ...roles: Me['user']['roles']) => roles.some((r) => me.user.roles.includes(r));
 
-/** A public institution's clerks, data officers and admins ask for data (000 第十四条). */
-export const canRequestShare = (me: Me): boolean => me.org.roles.includes('institution') && hasUser(me, 'clerk', 'data_officer', 'org_admin');
+/** Operators and developers work on public data inside the platform: they ask for sandbox grants only (003 第三条; 004 第二十五条). */
+export const isSandboxOnly = (me: Me): boolean => !me.org.roles.includes('institution') && (me.org.roles.includes('operator') || me.org.roles.includes('developer'));
 
-/** The sharing pages: institutions (both sides) and the sharing authority that supervises them. */
-export const canSeeSharing = (me: Me): boolean => me.org.roles.includes('institution') || me.org.roles.includes('sharing_authority');
+/** A public institution's clerks, data officers and admins ask for data (000 第十四条); an operator's or developer's for sandbox analysis. */
+export const canRequestShare = (me: Me): boolean => (me.org.roles.includes('institution') || isSandboxOnly(me)) && hasUser(me, 'clerk', 'data_officer', 'org_admin');
 
-/** "经本单位数据工作机构负责人同意": the requester's own data officer signs. */
+/** The sharing pages: institutions (both sides), operators and developers (their sandbox requests) and the sharing authority that supervises them. */
+export const canSeeSharing = (me: Me): boolean => me.org.roles.includes('institution') || me.org.roles.includes('sharing_authority') || isSandboxOnly(me);
+
+/** "经本单位数据工作机构负责人同意": the requester's own data officer signs; an operator's or developer's org admin. */
 export const canSign = (me: Me, r: Pick<ShareRequest, 'requester' | 'status'>): boolean =>
-  r.status === 'awaiting_signature' && me.org.id === r.requester.orgId && hasUser(me, 'data_officer');
+  r.status === 'awaiting_signature' && me.org.id === r.requester.orgId && (hasUser(me, 'data_officer') || (isSandboxOnly(me) && hasUser(me, 'org_admin')));
 
 /** The provider's data officer or admin answers, applies for an extension and manages its grants. */
 /** A loading user (clerk, data officer, org admin) of the grant's subject org: manages its API keys. */

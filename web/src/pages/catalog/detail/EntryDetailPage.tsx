@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, App, Button, Card, Flex, Popconfirm, Result, Space, Spin, Tabs, Typography } from 'antd';
-import { CheckOutlined, CloudUploadOutlined, EditOutlined, ExceptionOutlined, FileAddOutlined, IssuesCloseOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, ShareAltOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloudUploadOutlined, ScanOutlined, EditOutlined, ExceptionOutlined, FileAddOutlined, IssuesCloseOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, ShareAltOutlined } from '@ant-design/icons';
 import { api } from '../../../api/client';
 import type { CatalogEntryDetail, CatalogUpdateCase, Me } from '../../../api/types';
 import { useMe } from '../../../auth/AuthContext';
 import { useI18n } from '../../../i18n';
 import { useAsync } from '../../../lib/useAsync';
 import { errorText } from '../../../lib/errors';
-import { canRegisterCatalog, canSubmitCatalog, isCatalogReviewer } from '../../../lib/roles';
+import { canRegisterCatalog, canSubmitCatalog, isCatalogReviewer, isPlatformAdmin } from '../../../lib/roles';
 import { PageHeader } from '../../../components/PageHeader';
 import { StatusTag } from '../../../components/StatusTag';
 import { LawHint } from '../../../components/LawHint';
@@ -21,6 +21,7 @@ import { LifecycleSteps, ReviewTimeline } from './Lifecycle';
 import { VersionHistory } from './VersionHistory';
 import { UpdateCases } from './UpdateCases';
 import { ChangeModal, ExtendModal, NewVersionModal, ReviewModal } from './ActionModals';
+import { PiiProposalModal } from './PiiProposalModal';
 import { publishedFields } from '../../ingest/access';
 import { ReportErrorModal } from '../../ingest/ReportErrorModal';
 import { canRequestShare } from '../../sharing/parts';
@@ -53,6 +54,8 @@ function allowedActions(me: Me, e: CatalogEntryDetail) {
     reportError: !provider && hasPublished,
     /** An institution of another org asks for the published entry's data (000 第十四条). */
     requestShare: !provider && hasPublished && canRequestShare(me),
+    /** 识别个人信息: the provider's catalog staff and the platform administrator. */
+    detectPii: (provider && canRegisterCatalog(me)) || isPlatformAdmin(me),
   };
 }
 
@@ -91,6 +94,7 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [reporting, setReporting] = useState(false);
+  const [detecting, setDetecting] = useState(false);
   const can = allowedActions(me, entry);
   const dataFields = publishedFields(entry);
   const missingAssessments = ASSESSMENTS.filter((a) => {
@@ -138,6 +142,11 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
       {can.reportError && dataFields && (
         <Button icon={<IssuesCloseOutlined />} onClick={() => setReporting(true)} data-testid="entry-report-error">
           {t('ingest.entry.reportError')}
+        </Button>
+      )}
+      {can.detectPii && (
+        <Button icon={<ScanOutlined />} onClick={() => setDetecting(true)} data-testid="entry-detect-pii">
+          {t('pii.detect.action')}
         </Button>
       )}
       {can.edit && (
@@ -263,6 +272,14 @@ function EntryDetail({ entry, reload }: { entry: CatalogEntryDetail; reload: () 
         <Tabs items={tabs} data-testid="entry-tabs" />
       </Card>
 
+      <PiiProposalModal
+        entryId={entry.id}
+        entryName={entry.name}
+        open={detecting}
+        editable={can.edit}
+        onClose={() => setDetecting(false)}
+        onAdopt={(kinds) => navigate(`${path}/edit`, { state: { adoptPii: kinds } })}
+      />
       {dataFields && <ReportErrorModal entryId={entry.id} fields={dataFields} open={reporting} onClose={() => setReporting(false)} />}
       <ReviewModal
         open={dialog?.kind === 'approve' || dialog?.kind === 'return'}

@@ -12,6 +12,7 @@ const METHOD_RULE: Record<ProvisionMethod, MessageKey> = {
   api: 'catalog.wizard.method.api',
   batch: 'catalog.wizard.method.batch',
   file: 'catalog.wizard.method.file',
+  sandbox: 'catalog.wizard.method.sandbox',
 };
 const GRADE_RULE: Record<CatalogGrade, MessageKey> = {
   general: 'catalog.wizard.grade.general',

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { Alert, App, Button, Card, Flex, Form, Result, Space, Spin, Steps, type FormInstance } from 'antd';
 import { LeftOutlined, RightOutlined, SaveOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../../api/client';
@@ -16,6 +16,8 @@ import { FieldsStep } from './FieldsStep';
 import { AttributesStep } from './AttributesStep';
 import { ProvisionStep } from './ProvisionStep';
 import { ReviewStep } from './ReviewStep';
+import { useCatalogLabels } from '../labels';
+import { adoptedPiiKinds, withAdoptedPii } from './adoptPii';
 import { EMPTY_VALUES, fieldOfSource, namePath, STEP_FIELDS, STEP_KEYS, stepOfField, toInput, valuesOf, type WizardValues } from './model';
 
 const STEP_TITLE: Record<(typeof STEP_KEYS)[number], MessageKey> = {
@@ -66,11 +68,15 @@ function Wizard({ entry }: { entry: CatalogEntry | null }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<WizardValues>();
-  const [step, setStep] = useState(0);
+  // Kinds of personal information adopted on the entry's page (识别个人信息) open the data items step, filled in.
+  const location = useLocation();
+  const piiLabel = useCatalogLabels().pii;
+  const [adopted] = useState(() => (entry ? adoptedPiiKinds(location.state) : null));
+  const [step, setStep] = useState(adopted ? 1 : 0);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [reviewInput, setReviewInput] = useState(() => toInput({ ...EMPTY_VALUES, ...(entry ? valuesOf(entry) : {}) } as WizardValues));
-  const initialValues = useMemo(() => (entry ? valuesOf(entry) : EMPTY_VALUES), [entry]);
+  const initialValues = useMemo(() => (entry ? withAdoptedPii(valuesOf(entry), adopted) : EMPTY_VALUES), [entry, adopted]);
   const providerName = entry?.provider.name ?? me.org.name;
   const isUpdate = !!entry && (entry.version > 1 || entry.publishedVersion !== null);
 
@@ -152,6 +158,14 @@ function Wizard({ entry }: { entry: CatalogEntry | null }) {
       />
       {entry?.status === 'returned' && entry.reviewComment && (
         <Alert type="error" showIcon message={t('catalog.wizard.returned')} description={entry.reviewComment} data-testid="wizard-returned" />
+      )}
+      {adopted && (
+        <Alert
+          type="info"
+          showIcon
+          message={t('pii.detect.adopted', { list: Object.entries(adopted).map(([name, kind]) => `${name}：${piiLabel(kind)}`).join('、') })}
+          data-testid="wizard-pii-adopted"
+        />
       )}
       <Card>
         <Steps
