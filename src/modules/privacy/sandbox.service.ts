@@ -499,6 +499,9 @@ export async function getQuery(k: Kernel, auth: AuthContext, id: string) {
 /** Scans one output value for identifiers: the PII detectors' kind, or null. */
 export const detectIdentifier = (value: string): string | null => detectKind(value);
 
+/** Kinds that describe a group of at least the threshold rather than single a subject out. */
+const GROUP_DESCRIBING_KINDS: ReadonlySet<string> = new Set(['address', 'birth_date']);
+
 /**
  * The values a release scans: every cell except COUNT, SUM and AVG results (computed numbers, not
  * values of the data; an 11-digit sum is no phone number). MIN and MAX are values of the data and
@@ -528,7 +531,13 @@ export async function requestRelease(k: Kernel, auth: AuthContext, id: string) {
     const scanned = scannedColumns(columns);
     const names = columns.map((c) => c.name);
     const rows = (q.rows ?? []).map((r) => r.map((v, i) => (scanned[i] ? v : null)));
-    const findings = scanOutput(names, rows, detectIdentifier);
+    // A group key's values are shown only for groups of at least the threshold: there a
+    // quasi-identifier (a district, a birth month) describes the group, not a person, and only the
+    // kinds that name a person or a company by themselves block the release.
+    const grouped = columns.map((c) => c.kind === 'group_key');
+    const findings = scanOutput(names, rows, detectIdentifier).filter(
+      (f) => !(grouped[names.indexOf(f.column)] && GROUP_DESCRIBING_KINDS.has(f.kind)),
+    );
     const now = k.clock.now();
     const approval = findings.length === 0 && (await repo.releaseApprovals(trx, q.grant_ids)).some((g) => g.release_approval);
     const status: ReleaseStatus = findings.length > 0 ? 'blocked' : approval ? 'pending_approval' : 'released';
