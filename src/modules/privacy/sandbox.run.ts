@@ -54,17 +54,29 @@ export const cappedSql = (text: string, rowCap: number): string => `SELECT * FRO
 const isTimeout = (err: unknown) => (err as { code?: string } | null)?.code === '57014';
 
 /**
+ * The setup of one run as one multi-statement string, sent in one round trip: on PostgreSQL the
+ * transaction's BEGIN (PGlite's transaction has begun already), the views, on
+ * PostgreSQL SELECT on them for the restricted role and the switch to it, then read-only and the
+ * time limit. Every statement is built by the rules from quoted names and checked values; none
+ * carries the caller's text.
+ */
+export function setupSql(plan: Pick<RunPlan, 'views' | 'timeoutMs'>, role: string | null, begin = false): string {
+  const statements = begin ? ['BEGIN'] : [];
+  statements.push(...plan.views.map((v) => v.createSql));
+  if (role) {
+    for (const v of plan.views) statements.push(`GRANT SELECT ON ${quoteIdent(v.name)} TO ${quoteIdent(role)}`);
+    statements.push(`SET LOCAL ROLE ${quoteIdent(role)}`);
+  }
+  statements.push('SET LOCAL transaction_read_only = on', `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(plan.timeoutMs))}`);
+  return statements.join(';\n');
+}
+
+/**
  * The statements of one run, the same on both engines. `timed` wraps each probe and the query:
  * on PostgreSQL the server's timeout cancels it; on PGlite it is measured after the fact.
  */
-async function runSteps(s: Session, plan: RunPlan, role: string | null, timed: <T>(f: () => Promise<T>) => Promise<T>): Promise<RunOutcome> {
-  for (const v of plan.views) await s.exec(v.createSql);
-  if (role) {
-    for (const v of plan.views) await s.exec(`GRANT SELECT ON ${quoteIdent(v.name)} TO ${quoteIdent(role)}`);
-    await s.exec(`SET LOCAL ROLE ${quoteIdent(role)}`);
-  }
-  await s.exec('SET LOCAL transaction_read_only = on');
-  await s.exec(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(plan.timeoutMs))}`);
+async function runSteps(s: Session, plan: RunPlan, role: string | null, timed: <T>(f: () => Promise<T>) => Promise<T>, begin = false): Promise<RunOutcome> {
+  await s.exec(setupSql(plan, role, begin));
   for (const p of plan.probes) {
     const rows = await timed(() => s.objects(p.sql));
     if (plan.isolates(rows as Array<{ base: unknown; kept: unknown }>)) return { ok: false, reason: 'isolating', condition: p.condition };
@@ -88,8 +100,7 @@ async function runOnPostgres(db: Db, plan: RunPlan): Promise<RunOutcome> {
   const client = await db.pool.connect();
   const started = performance.now();
   try {
-    await client.query('BEGIN');
-    return await runSteps(pgSession(client), plan, role, (f) => f());
+    return await runSteps(pgSession(client), plan, role, (f) => f(), true);
   } catch (err) {
     if (isTimeout(err)) return { ok: false, reason: 'timeout', durationMs: Math.round(performance.now() - started) };
     throw err;

@@ -8,7 +8,9 @@
  * implementing agency.
  */
 import { randomUUID } from 'node:crypto';
-import { audit, canonicalJson } from '../../kernel/audit.js';
+import type { Insertable } from 'kysely';
+import { audit, canonicalJson, type AuditInput } from '../../kernel/audit.js';
+import { appendAudited } from '../../kernel/audit-batch.js';
 import { actorOf, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import type { Kernel } from '../../kernel/context.js';
 import { sm3 } from '../../kernel/crypto.js';
@@ -42,7 +44,7 @@ import {
 } from './sandbox.rules.js';
 import { runSandboxQuery, type RunOutcome } from './sandbox.run.js';
 import type { DecideReleaseBody, QueryListQuery, ReleaseListQuery } from './sandbox.schema.js';
-import type { RecordedColumn, ReleaseStatus, ScanFinding } from './sandbox.tables.js';
+import type { RecordedColumn, ReleaseStatus, SandboxQueriesTable, ScanFinding } from './sandbox.tables.js';
 import type { CheckedQuery, OutputColumn, PolicyViolation } from './sandbox.types.js';
 
 /**
@@ -334,27 +336,9 @@ export async function runQuery(k: Kernel, auth: AuthContext, text: string): Prom
   const columns = outputColumns(query.outputs);
   const width = visibleWidth(outcome.columns, query.outputs, query.hiddenColumns);
 
-  const recorded = await k.db.kysely.transaction().execute(async (trx) => {
-    // The ε charge, decided again under the grants' locks: two queries cannot both spend the last of a budget.
-    let epsilon = 0;
-    let epsilonText = '0';
-    let charges: Array<{ grantId: string; entryId: string }> = [];
-    let noisy: unknown[][] = kept;
-    if (query.dp) {
-      await repo.lockGrants(
-        trx,
-        read.filter((v) => v.dp).map((v) => v.grantId),
-      );
-      const charge = chargeDecision(await ledgersOf(trx, read));
-      if (!charge.ok) return { ok: false as const, message: charge.message };
-      epsilon = charge.epsilon;
-      epsilonText = charge.epsilonText;
-      charges = charge.charges;
-      noisy = applyDp(outcome.columns, kept, query.outputs, epsilon).rows;
-    }
-    const rows = noisy.map((r) => r.slice(0, width).map(jsonValue));
+  const record = (rows: unknown[][], epsilonText: string) => {
     const hash = outputHash(columns, rows);
-    await repo.insertQuery(trx, {
+    const row: Insertable<SandboxQueriesTable> = {
       id,
       org_id: auth.org.id,
       user_id: auth.user.id,
@@ -380,12 +364,8 @@ export async function runQuery(k: Kernel, auth: AuthContext, text: string): Prom
       release_decided_at: null,
       release_reason: null,
       created_at: now,
-    });
-    await repo.chargeEpsilon(
-      trx,
-      charges.map((c) => ({ grantId: c.grantId, entryId: c.entryId, queryId: id, epsilon: epsilonText, at: now })),
-    );
-    await audit(k, trx, actorOf(auth), {
+    };
+    const event: AuditInput = {
       action: 'sandbox.query',
       objectType: 'sandbox_query',
       objectId: id,
@@ -403,8 +383,36 @@ export async function runQuery(k: Kernel, auth: AuthContext, text: string): Prom
         durationMs: outcome.durationMs,
         restrictedRole: outcome.role,
       },
-    });
-    return { ok: true as const, rows, epsilon };
+    };
+    return { row, event };
+  };
+
+  // Without differential privacy there is no budget to decide again: the record and its audit event
+  // go through the audit group commit (one transaction, shared with concurrent readers).
+  if (!query.dp) {
+    const rows = kept.map((r) => r.slice(0, width).map(jsonValue));
+    const { row, event } = record(rows, '0');
+    await appendAudited(k, { actor: actorOf(auth), input: event, rows: [{ into: 'sandbox_queries', values: row }] });
+    return { id, columns, rows, suppressedGroups: suppressed, epsilonSpent: 0, truncated: outcome.truncated, rowCount: rows.length, minGroupSize: query.minGroupSize };
+  }
+
+  const recorded = await k.db.kysely.transaction().execute(async (trx) => {
+    // The ε charge, decided again under the grants' locks: two queries cannot both spend the last of a budget.
+    await repo.lockGrants(
+      trx,
+      read.filter((v) => v.dp).map((v) => v.grantId),
+    );
+    const charge = chargeDecision(await ledgersOf(trx, read));
+    if (!charge.ok) return { ok: false as const, message: charge.message };
+    const rows = applyDp(outcome.columns, kept, query.outputs, charge.epsilon).rows.map((r) => r.slice(0, width).map(jsonValue));
+    const { row, event } = record(rows, charge.epsilonText);
+    await repo.insertQuery(trx, row);
+    await repo.chargeEpsilon(
+      trx,
+      charge.charges.map((c) => ({ grantId: c.grantId, entryId: c.entryId, queryId: id, epsilon: charge.epsilonText, at: now })),
+    );
+    await audit(k, trx, actorOf(auth), event);
+    return { ok: true as const, rows, epsilon: charge.epsilon };
   });
   if (!recorded.ok) {
     const violation = epsilonViolation(recorded.message);
