@@ -629,3 +629,205 @@ describe.each(RUNNERS)('generated SQL on %s', (_name, open) => {
     }
   });
 });
+
+// ── JOIN … USING, LIKE … ESCAPE, and what the outputs tell the release scan ──
+
+/** 就业登记: several rows per person; shares `region` (a group key) and `person_key` with 人口基础信息. */
+const EMP: SandboxView = {
+  name: 'HN-RSJ-0005',
+  subjectColumn: 'person_key',
+  subjectUnique: false,
+  minGroupSize: 5,
+  dp: null,
+  columns: [
+    { name: 'person_key', type: 'string', policy: 'join_key' },
+    { name: 'region', type: 'string', policy: 'group_key' },
+    { name: 'gender', type: 'string', policy: 'group_key' },
+    { name: 'employer', type: 'string', policy: 'plain' },
+    { name: 'salary', type: 'number', policy: 'aggregate_only' },
+  ],
+};
+const E = '"HN-RSJ-0005"';
+const B3 = '"HN-ZJT-0003"';
+const WITH_EMP = [...VIEWS, EMP];
+
+describe('JOIN … USING: a bare USING column is the merged column, under the stricter policy of the two sides', () => {
+  it('groups, shows and compares a group key merged from two group keys', async () => {
+    const q = await accepted(`SELECT region, count(*) FROM ${P} JOIN ${E} USING (region) WHERE region = '460100' GROUP BY region`, WITH_EMP);
+    expect(q.outputs).toEqual([
+      { name: 'region', kind: 'group_key' },
+      { name: 'count', kind: 'aggregate', aggregate: 'count' },
+    ]);
+    expect(q.views).toEqual(['HN-GAT-0001', 'HN-RSJ-0005']);
+    expect(q.probes.map((p) => p.condition)).toEqual(["region = '460100'"]);
+    expect(q.sql).toContain(`FROM ${P} JOIN ${E} USING (region) WHERE region = '460100' GROUP BY region`);
+  });
+
+  it('accepts the join keys as the USING condition, with bare references to other columns and GROUP BY an ordinal', async () => {
+    const q = await accepted(`SELECT "b"."hospital", count(*) FROM ${P} JOIN ${V} "b" USING (person_key) WHERE gender = 'F' GROUP BY 1`);
+    expect(q.sql).toContain('LEAST(count(DISTINCT "HN-GAT-0001".id_number), count(DISTINCT b.person_key)) AS __gs_subjects');
+    await accepted(`SELECT a.region, sum(e.salary) FROM ${P} a JOIN ${E} e USING (person_key, region) GROUP BY a.region`, WITH_EMP);
+    // the sides stay reachable by their names
+    await accepted(`SELECT a.region, count(*) FROM ${P} a JOIN ${E} e USING (region) GROUP BY a.region`, WITH_EMP);
+    // a second USING join merges the merged column again
+    await accepted(`SELECT count(*) FROM ${P} JOIN ${V} USING (person_key) JOIN ${E} USING (person_key)`, WITH_EMP);
+  });
+
+  it('a group key merged with a plain column is a group key: grouped yes, row by row no', async () => {
+    await accepted(`SELECT gender, count(*) FROM ${P} JOIN ${E} USING (gender) GROUP BY gender`, WITH_EMP);
+    const v = await refusal(`SELECT gender FROM ${P} JOIN ${E} USING (gender)`, WITH_EMP);
+    expect({ rule: v.rule, column: v.column }).toEqual({ rule: 'group_key', column: 'HN-RSJ-0005.gender' });
+  });
+
+  it('`*` over a USING join lists the merged column once, then each side’s other columns', async () => {
+    const q = await accepted(`SELECT * FROM ${B3} a JOIN ${B3} b USING (line)`);
+    expect(q.outputs.map((o) => o.name)).toEqual(['line', 'station', 'riders', 'station', 'riders']);
+    const side = await accepted(`SELECT b.* FROM ${B3} a JOIN ${B3} b USING (line)`);
+    expect(side.outputs.map((o) => o.name)).toEqual(['line', 'station', 'riders']);
+  });
+
+  const cases: Attack[] = [
+    ['outputting a join key through the merged column', `SELECT person_key FROM ${P} JOIN ${V} USING (person_key)`, 'join_key', 'HN-GAT-0001.person_key'],
+    ['grouping by a merged join key', `SELECT person_key, count(*) FROM ${P} JOIN ${V} USING (person_key) GROUP BY person_key`, 'join_key', 'HN-GAT-0001.person_key'],
+    ['comparing a merged join key with a constant', `SELECT count(*) FROM ${P} JOIN ${V} USING (person_key) WHERE person_key = 'k1'`, 'join_key', 'HN-GAT-0001.person_key'],
+    ['counting a merged join key', `SELECT count(DISTINCT person_key) FROM ${P} JOIN ${V} USING (person_key)`, 'join_key', 'HN-GAT-0001.person_key'],
+    [
+      'grouping by a column that is a group key on one side and a join key on the other',
+      `SELECT region, count(*) FROM ${P} JOIN (SELECT person_key AS region FROM ${V}) s USING (region) GROUP BY region`,
+      'join_key',
+      'HN-WJW-0002.person_key',
+    ],
+    [
+      'comparing a column that is a join key on one side',
+      `SELECT count(*) FROM ${P} JOIN (SELECT person_key AS region FROM ${V}) s USING (region) WHERE region = '460100'`,
+      'join_key',
+      'HN-WJW-0002.person_key',
+    ],
+    ['USING a filter_only column', `SELECT count(*) FROM ${P} a JOIN (SELECT diagnosis AS id_number FROM ${V}) b USING (id_number)`, 'filter_only', 'HN-GAT-0001.id_number'],
+    ['USING an aggregate_only column', `SELECT count(*) FROM ${P} JOIN (SELECT cost AS income FROM ${V}) b USING (income)`, 'aggregate_only', 'HN-GAT-0001.income'],
+    ['a bare USING column beside a third view with the same name', `SELECT count(*) FROM ${P} JOIN ${V} USING (person_key) JOIN ${E} x ON x.person_key = person_key`, 'unknown_column', 'person_key'],
+    ['a USING column named twice', `SELECT count(*) FROM ${P} JOIN ${V} USING (person_key, person_key)`, 'construct_not_allowed', 'person_key'],
+    ['NATURAL JOIN (joins on every shared column without naming them)', `SELECT count(*) FROM ${P} NATURAL JOIN ${E}`, 'construct_not_allowed', null],
+  ];
+  it.each(cases)('refuses %s', async (_what, sql, rule, column) => {
+    const v = await refusal(sql, WITH_EMP);
+    expect({ rule: v.rule, column: v.column }).toEqual({ rule, column });
+  });
+
+  it('names USING in the refusal of NATURAL JOIN', async () => {
+    expect((await refusal(`SELECT count(*) FROM ${P} NATURAL JOIN ${V}`)).message).toContain('USING');
+  });
+});
+
+describe('LIKE … ESCAPE: checked as plain LIKE', () => {
+  it('accepts LIKE, ILIKE, NOT LIKE and SIMILAR TO with a one-character escape on plain columns', async () => {
+    const q = await accepted(`SELECT hospital FROM ${V} WHERE hospital LIKE '省!%%' ESCAPE '!'`);
+    expect(q.sql).toBe(`SELECT hospital AS hospital FROM ${V} WHERE hospital LIKE pg_catalog.like_escape('省!%%', '!')`);
+    await accepted(`SELECT hospital FROM ${V} WHERE hospital ILIKE '%!_x' ESCAPE '!' OR hospital NOT LIKE 'a#%' ESCAPE '#'`);
+    await accepted(`SELECT hospital FROM ${V} WHERE hospital SIMILAR TO '(省|市)%' ESCAPE '#'`);
+    await accepted(`SELECT hospital FROM ${V} WHERE hospital SIMILAR TO '(省|市)%'`);
+    await accepted(`SELECT hospital FROM ${V} WHERE hospital LIKE 'a%' ESCAPE ''`);
+  });
+
+  it('probes a LIKE … ESCAPE condition of an aggregating query like any other condition', async () => {
+    const q = await accepted(`SELECT gender, count(*) FROM ${P} WHERE gender LIKE 'F!_%' ESCAPE '!' GROUP BY gender`);
+    expect(q.probes.map((p) => p.condition)).toEqual(["gender LIKE pg_catalog.like_escape('F!_%', '!')"]);
+  });
+
+  refusedAll([
+    ['LIKE … ESCAPE on a filter_only column', `SELECT count(*) FROM ${P} WHERE id_number LIKE '4601!%%' ESCAPE '!'`, 'filter_only', 'HN-GAT-0001.id_number'],
+    ['ILIKE … ESCAPE on a filter_only column', `SELECT count(*) FROM ${V} WHERE diagnosis ILIKE '%hiv!_%' ESCAPE '!'`, 'filter_only', 'HN-WJW-0002.diagnosis'],
+    ['NOT LIKE … ESCAPE on a filter_only column', `SELECT count(*) FROM ${P} WHERE id_number NOT LIKE '4601%' ESCAPE '!'`, 'filter_only', 'HN-GAT-0001.id_number'],
+    ['SIMILAR TO … ESCAPE on a filter_only column', `SELECT count(*) FROM ${P} WHERE id_number SIMILAR TO '46%' ESCAPE '#'`, 'filter_only', 'HN-GAT-0001.id_number'],
+    ['a filter_only column as the pattern of LIKE … ESCAPE', `SELECT count(*) FROM ${P} WHERE '4601' LIKE id_number ESCAPE '!'`, 'filter_only', 'HN-GAT-0001.id_number'],
+    ['LIKE … ESCAPE on an aggregate_only column', `SELECT count(*) FROM ${P} WHERE income::text LIKE '5%' ESCAPE '!'`, 'aggregate_only', 'HN-GAT-0001.income'],
+    ['LIKE … ESCAPE inside an aggregate over an aggregate_only column', `SELECT count(*), sum(CASE WHEN income::text LIKE '5%' ESCAPE '!' THEN 1 END) FROM ${P}`, 'aggregate_argument', 'HN-GAT-0001.income'],
+    ['LIKE … ESCAPE on a group key', `SELECT count(*) FROM ${P} WHERE region LIKE '46!%' ESCAPE '!'`, 'group_key', 'HN-GAT-0001.region'],
+    ['LIKE … ESCAPE on a hidden column', `SELECT count(*) FROM ${P} WHERE name LIKE '张%' ESCAPE '!'`, 'hidden', 'HN-GAT-0001.name'],
+    ['an escape taken from a column', `SELECT hospital FROM ${V} WHERE hospital LIKE 'a%' ESCAPE hospital`, 'construct_not_allowed', null],
+    ['an escape of two characters', `SELECT hospital FROM ${V} WHERE hospital LIKE 'a%' ESCAPE '!!'`, 'construct_not_allowed', null],
+    ['like_escape called as a function', `SELECT hospital FROM ${V} WHERE hospital = like_escape('a', '!')`, 'function_not_allowed', null],
+  ]);
+});
+
+describe('outputs the release scan may skip: numbers aggregates compute', () => {
+  it('marks MIN/MAX of numeric columns and arithmetic on aggregates as numeric, never MIN/MAX of text or dates', async () => {
+    const q = await accepted(
+      `SELECT hospital, min(cost), max(cost * 2) AS top, min(visit_date), max(hospital) AS last, sum(cost) / count(*) AS mean, round(avg(cost), 2) AS r, ` +
+        `max(length(hospital)) AS len, count(*) FROM ${V} GROUP BY hospital`,
+    );
+    expect(q.outputs).toEqual([
+      { name: 'hospital', kind: 'group_key' },
+      { name: 'min', kind: 'aggregate', aggregate: 'min', numeric: true },
+      { name: 'top', kind: 'aggregate', aggregate: 'max', numeric: true },
+      { name: 'min', kind: 'aggregate', aggregate: 'min' },
+      { name: 'last', kind: 'aggregate', aggregate: 'max' },
+      { name: 'mean', kind: 'aggregate', numeric: true },
+      { name: 'r', kind: 'aggregate', numeric: true },
+      // a function of text may be anything: not marked
+      { name: 'len', kind: 'aggregate', aggregate: 'max' },
+      { name: 'count', kind: 'aggregate', aggregate: 'count' },
+    ]);
+    const cast = await accepted(`SELECT max(riders)::text AS t, max(riders) || '' AS s FROM ${B3}`);
+    expect(cast.outputs).toEqual([
+      { name: 't', kind: 'aggregate' },
+      { name: 's', kind: 'aggregate' },
+    ]);
+  });
+});
+
+/** The USING and ESCAPE forms run as checked, with their hidden columns and probes. */
+describe.each(RUNNERS)('USING and ESCAPE on %s', (_name, open) => {
+  let db: Runner;
+  beforeAll(async () => {
+    db = await open();
+    await db.exec(`
+      CREATE TABLE "HN-GAT-0001" (id_number text, name text, person_key text, region text, birth_date date, gender text, income integer);
+      INSERT INTO "HN-GAT-0001"
+        SELECT '4601' || lpad(i::text, 14, '0'), '人' || i, 'k' || i, CASE WHEN i <= 20 THEN '460100' ELSE '460200' END,
+               DATE '1980-01-01' + i * 100, CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END, 3000 + i * 100
+        FROM generate_series(1, 31) AS i;
+      CREATE TABLE "HN-WJW-0002" (person_key text, hospital text, visit_date date, cost numeric, diagnosis text);
+      INSERT INTO "HN-WJW-0002" SELECT 'k' || (i % 31 + 1), CASE WHEN i % 3 = 0 THEN '省人民医院' ELSE '市_中心医院' END, DATE '2025-01-01' + i, 100 + i, 'J10'
+        FROM generate_series(1, 90) AS i;
+      CREATE TABLE "HN-ZJT-0003" (line text, station text, riders integer);
+      INSERT INTO "HN-ZJT-0003" VALUES ('1', 'A', 10), ('1', 'B', 20), ('2', 'C', 5);
+      CREATE TABLE "HN-RSJ-0005" (person_key text, region text, gender text, employer text, salary numeric);
+      INSERT INTO "HN-RSJ-0005" SELECT 'k' || i, CASE WHEN i <= 20 THEN '460100' ELSE '460200' END, 'F', '单位' || (i % 3), 5000 + i FROM generate_series(1, 31) AS i;
+    `);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it.each([
+    `SELECT "b"."hospital", count(*) FROM "HN-GAT-0001" JOIN "HN-WJW-0002" "b" USING (person_key) WHERE gender = 'F' GROUP BY 1`,
+    `SELECT region, count(*), sum(salary) FROM "HN-GAT-0001" JOIN "HN-RSJ-0005" USING (person_key, region) WHERE region = '460100' GROUP BY region`,
+    `SELECT count(*) FROM "HN-GAT-0001" JOIN "HN-WJW-0002" USING (person_key) JOIN "HN-RSJ-0005" USING (person_key)`,
+    `SELECT * FROM "HN-ZJT-0003" a JOIN "HN-ZJT-0003" b USING (line)`,
+    `SELECT hospital, count(*) FROM "HN-WJW-0002" WHERE hospital LIKE '市!_%' ESCAPE '!' GROUP BY hospital`,
+  ])('runs %s with its hidden columns and probes', async (sql) => {
+    const q = await accepted(sql, WITH_EMP);
+    const res = await db.query(q.sql);
+    expect(res.fields).toEqual([...q.outputs.map((o) => o.name), ...q.hiddenColumns]);
+    expect(res.arrays.length).toBeGreaterThan(0);
+    for (const p of q.probes) {
+      for (const r of (await db.query(p.sql)).rows) expect(Number(r.base)).toBeGreaterThanOrEqual(Number(r.kept));
+    }
+  });
+
+  it('the merged column counts the rows both sides agree on', async () => {
+    const q = await accepted(`SELECT region, count(*) FROM "HN-GAT-0001" JOIN "HN-RSJ-0005" USING (person_key, region) GROUP BY region ORDER BY region`, WITH_EMP);
+    expect(counts((await db.query(q.sql)).rows)).toEqual([
+      { region: 460100, count: 20, __gs_subjects: 20 },
+      { region: 460200, count: 11, __gs_subjects: 11 },
+    ]);
+  });
+
+  it('ESCAPE makes the wildcard a literal: only the hospital whose name has “_” after 市 matches', async () => {
+    const escaped = await accepted(`SELECT hospital, count(*) FROM "HN-WJW-0002" WHERE hospital LIKE '市!_%' ESCAPE '!' GROUP BY hospital`);
+    expect((await db.query(escaped.sql)).rows.map((r) => r.hospital)).toEqual(['市_中心医院']);
+    const none = await accepted(`SELECT hospital, count(*) FROM "HN-WJW-0002" WHERE hospital LIKE '省!_%' ESCAPE '!' GROUP BY hospital`);
+    expect((await db.query(none.sql)).rows).toEqual([]);
+  });
+});

@@ -21,6 +21,8 @@
  *   the differencing probes test the conditions of the aggregating block, so a condition hidden
  *   below it would escape them — the message says to move the filter to the outer query;
  * - `JOIN … ON` holds only column equalities (filters belong in WHERE, where they are probed);
+ *   `JOIN … USING (k)` is the equality of `k` on both sides, and a bare `k` after it is the merged
+ *   column under both sides' policies; NATURAL JOIN, which names no column, is refused;
  * - no subquery in an expression, no VALUES, no FILTER on aggregates, no window functions;
  * - a restricted column is never a divisor and never cast, and integer arithmetic on an
  *   `aggregate_only` column is done in numeric: a runtime error (division by zero, overflow) would
@@ -186,6 +188,10 @@ interface Entry {
   columns: RelColumn[];
   view?: ViewUse;
   block?: Block;
+  /** The merged columns of a `JOIN … USING (…)`: reached by their bare names only, never qualified. */
+  merged?: true;
+  /** Names a USING join merged: reached in this entry only qualified (`a.k`); bare `k` is the merged column. */
+  shadowed?: Set<string>;
 }
 interface Block {
   stmt: PgNode;
@@ -423,8 +429,10 @@ class Checker {
       r.name = name; // the result's column names are the outputs' names, whatever PostgreSQL would default to
       const fn = val.FuncCall as PgNode | undefined;
       const aggName = fn && !fn.over && names(fn.funcname).length === 1 ? String(names(fn.funcname)[0]) : '';
-      if (AGGREGATES.has(aggName)) outputs.push({ name, kind: 'aggregate', aggregate: aggName as SandboxAggregate });
-      else if (info.agg) outputs.push({ name, kind: 'aggregate' });
+      if (AGGREGATES.has(aggName)) {
+        const numeric = (aggName === 'min' || aggName === 'max') && this.numericValue(val);
+        outputs.push({ name, kind: 'aggregate', aggregate: aggName as SandboxAggregate, ...(numeric ? { numeric: true as const } : {}) });
+      } else if (info.agg) outputs.push({ name, kind: 'aggregate', ...(this.numericValue(val) ? { numeric: true as const } : {}) });
       else outputs.push({ name, kind: aggregating ? 'group_key' : 'plain' });
     }
     if (stmt.havingClause) this.expr(stmt.havingClause as PgNode, { ...outCtx, place: 'having' });
@@ -445,6 +453,38 @@ class Checker {
     }
     this.limit(stmt);
     return this.finish(stmt, outputs, aggregating, aggregating ? { entries, groupExprs } : null);
+  }
+
+  /**
+   * Whether an aggregating output is a number computed over the group (for the release scan):
+   * COUNT, SUM and AVG; MIN and MAX of columns declared numeric, directly or through arithmetic; and
+   * arithmetic, ROUND, FLOOR, CEIL and ABS of those and numeric constants. Anything else — MIN of a
+   * text column, a cast, CASE — may be a value of the data and is not.
+   */
+  private numericValue(node: PgNode): boolean {
+    const [kind, b] = kindOf(node);
+    switch (kind) {
+      case 'A_Const':
+        return Boolean(b.ival || b.fval);
+      case 'A_Expr': {
+        if (b.kind !== 'AEXPR_OP' || !ARITHMETIC.has(names(b.name).join('.'))) return false;
+        return [b.lexpr, b.rexpr].filter(Boolean).every((o) => this.numericValue(o as PgNode));
+      }
+      case 'FuncCall': {
+        const path = names(b.funcname);
+        const name = path.length === 1 ? String(path[0]) : '';
+        if (b.over) return false;
+        if (name === 'count' || name === 'sum' || name === 'avg') return true;
+        if (name === 'min' || name === 'max') {
+          const lineage = this.aggs.find((a) => a.body === b)?.lineage ?? [];
+          return lineage.length > 0 && lineage.every((l) => NUMERIC_TYPES.has(l.src.column.type) && RANK[l.mode] <= RANK.arith);
+        }
+        const args = (b.args ?? []) as PgNode[];
+        return NUMERIC_FUNCTIONS.has(name) && args.length >= 1 && this.numericValue(args[0] as PgNode);
+      }
+      default:
+        return false;
+    }
   }
 
   /** The output a GROUP BY / ORDER BY item names by ordinal or by output name, if it does. */
@@ -526,7 +566,8 @@ class Checker {
         return;
       }
       case 'JoinExpr': {
-        if (b.isNatural) refuse('construct_not_allowed', null, '不能使用 NATURAL JOIN，请写明 JOIN … ON 的关联字段');
+        // NATURAL JOIN joins on every column the two sides share, restricted ones included, without naming them.
+        if (b.isNatural) refuse('construct_not_allowed', null, '不能使用 NATURAL JOIN（它按两边所有同名字段关联，不写明字段），请写明 JOIN … ON 或 JOIN … USING (…) 的关联字段');
         if (b.alias || b.join_using_alias) refuse('construct_not_allowed', null, '不能给 JOIN 整体起别名');
         const left: Entry[] = [];
         const right: Entry[] = [];
@@ -534,9 +575,14 @@ class Checker {
         this.fromItem(b.rarg as PgNode, ctes, right);
         const both = [...left, ...right];
         const ctx: Ctx = { scope: both, place: 'on', aggregating: false, groupKeys: null, inAgg: null, mode: 'direct' };
+        // USING (k) is the join condition `left.k = right.k`; bare `k` then names the merged column,
+        // computed from both sides: it carries both lineages, so the stricter policy of the two governs it.
+        const merged: RelColumn[] = [];
         for (const n of names(b.usingClause)) {
-          this.joinOperand(colRef(n), { ...ctx, scope: left });
-          this.joinOperand(colRef(n), { ...ctx, scope: right });
+          if (merged.some((c) => c.name === n)) refuse('construct_not_allowed', n, `JOIN … USING 中的字段 ${n} 重复`);
+          const l = this.joinOperand(colRef(n), { ...ctx, scope: left });
+          const r = this.joinOperand(colRef(n), { ...ctx, scope: right });
+          merged.push({ name: n, lineage: [...l.lineage, ...r.lineage] });
         }
         for (const c of conjuncts(b.quals as PgNode | undefined)) {
           const e = c.A_Expr as PgNode | undefined;
@@ -545,6 +591,13 @@ class Checker {
           }
           this.joinOperand(e.lexpr as PgNode, ctx);
           this.joinOperand(e.rexpr as PgNode, ctx);
+        }
+        if (merged.length) {
+          for (const e of both) {
+            for (const c of merged) if (e.columns.some((x) => x.name === c.name)) (e.shadowed ??= new Set()).add(c.name);
+          }
+          // first, as `*` lists the merged columns before the others (PostgreSQL's order)
+          entries.push({ alias: '', columns: merged, merged: true });
         }
         entries.push(...both);
         return;
@@ -560,10 +613,11 @@ class Checker {
     }
   }
 
-  private joinOperand(ref: PgNode, ctx: Ctx): void {
+  private joinOperand(ref: PgNode, ctx: Ctx): RelColumn {
     const col = this.resolve(ref.ColumnRef as PgNode, ctx.scope);
     if (col.lineage.length === 0) refuse('construct_not_allowed', null, `关联字段 ${col.name} 必须来自授权的视图`);
     for (const l of col.lineage) this.allowed(l, ctx, 'join');
+    return col;
   }
 
   // ── Names ──
@@ -578,14 +632,14 @@ class Checker {
     if (path.length > 2) refuse('relation_not_allowed', null, `不能使用带模式名的字段引用 ${path.join('.')}`);
     const name = path[path.length - 1] as string;
     if (path.length === 2) {
-      const i = scope.findIndex((e) => e.alias === path[0]);
+      const i = scope.findIndex((e) => !e.merged && e.alias === path[0]);
       const col = scope[i]?.columns.find((c) => c.name === name);
       if (!col) refuse('unknown_column', path.join('.'), i < 0 ? `查询中没有名为 ${path[0]} 的表或别名` : `${path[0]} 中没有字段 ${name}`);
       return { col, id: `${i}:${name}` };
     }
     let found: { col: RelColumn; id: string } | null = null;
     scope.forEach((e, i) => {
-      const col = e.columns.find((c) => c.name === name);
+      const col = e.shadowed?.has(name) ? undefined : e.columns.find((c) => c.name === name);
       if (!col) return;
       if (found) refuse('unknown_column', name, `字段 ${name} 有歧义，请写明表名或别名，如 v.${name}`);
       found = { col, id: `${i}:${name}` };
@@ -602,10 +656,10 @@ class Checker {
     if (path.length > 2) refuse('relation_not_allowed', null, `不能使用带模式名的引用 ${path.join('.')}`);
     let cols: RelColumn[];
     if (path.length === 2) {
-      const e = scope.find((x) => x.alias === path[0]);
+      const e = scope.find((x) => !x.merged && x.alias === path[0]);
       if (!e) refuse('unknown_column', path.join('.'), `查询中没有名为 ${path[0]} 的表或别名`);
       cols = e.columns;
-    } else cols = scope.flatMap((e) => e.columns);
+    } else cols = scope.flatMap((e) => e.columns.filter((c) => !e.shadowed?.has(c.name)));
     for (const c of cols) {
       for (const l of c.lineage) {
         if (l.src.column.policy !== 'plain') {
@@ -818,10 +872,9 @@ class Checker {
         return this.all(operands, { ...ctx, mode: worse(ctx.mode, 'other') });
       case 'AEXPR_LIKE':
       case 'AEXPR_ILIKE':
-      case 'AEXPR_SIMILAR': {
-        const info = this.all(operands, { ...ctx, mode: worse(ctx.mode, 'other') });
-        return info;
-      }
+      case 'AEXPR_SIMILAR':
+        // the pattern is checked as the operand it is, ESCAPE or not
+        return this.all([b.lexpr as PgNode, patternOf(b)], { ...ctx, mode: worse(ctx.mode, 'other') });
       default:
         return refuse('construct_not_allowed', null, `不支持的运算（${String(b.kind).replace('AEXPR_', '')}）`);
     }
@@ -1083,6 +1136,11 @@ function instances(entries: Entry[]): SandboxView[] {
   return entries.flatMap((e) => (e.view ? [e.view.view] : e.block ? instances(e.block.entries) : []));
 }
 
+/** Catalog types whose values are numbers. */
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(['integer', 'number']);
+/** Scalar functions that keep a number a number (their other arguments are constants). */
+const NUMERIC_FUNCTIONS: ReadonlySet<string> = new Set(['round', 'floor', 'ceil', 'ceiling', 'abs']);
+
 /** The most differencing probes one query may need. */
 const MAX_PROBES = 64;
 
@@ -1125,6 +1183,27 @@ function disjuncts(c: PgNode): PgNode[] {
   const b = c.BoolExpr as PgNode | undefined;
   if (b?.boolop === 'OR_EXPR') return (b.args as PgNode[]).flatMap(disjuncts);
   return [c];
+}
+
+/**
+ * The pattern of a LIKE, ILIKE or SIMILAR TO. The parser writes `p ESCAPE 'e'` as
+ * `pg_catalog.like_escape(p, 'e')` (`similar_to_escape(p[, 'e'])` for SIMILAR TO, even without
+ * ESCAPE); that call is the operator's own syntax, not a function the query calls, so the pattern is
+ * what is checked. The escape must be a constant of at most one character (else PostgreSQL fails).
+ */
+function patternOf(b: PgNode): PgNode {
+  const rexpr = b.rexpr as PgNode;
+  const fn = rexpr.FuncCall as PgNode | undefined;
+  if (!fn) return rexpr;
+  const path = names(fn.funcname);
+  const syntax = b.kind === 'AEXPR_SIMILAR' ? 'similar_to_escape' : 'like_escape';
+  if (!(path.length === 2 && path[0] === 'pg_catalog' && path[1] === syntax)) return rexpr;
+  const args = (fn.args ?? []) as PgNode[];
+  const plain = !(fn.agg_star || fn.agg_distinct || fn.agg_filter || fn.agg_order || fn.agg_within_group || fn.func_variadic || fn.over);
+  const escape = args.length === 2 ? stringConst(args[1]) : null;
+  const escapeOk = args.length === 1 ? syntax === 'similar_to_escape' : args.length === 2 && escape !== null && [...escape].length <= 1;
+  if (!plain || !escapeOk) refuse('construct_not_allowed', null, 'LIKE / SIMILAR TO 的 ESCAPE 只能是一个字符的字符串常量，如 ESCAPE \'!\'');
+  return args[0] as PgNode;
 }
 
 /** Whether an expression computes an aggregate (outside window functions and subqueries). */

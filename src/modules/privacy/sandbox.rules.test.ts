@@ -3,7 +3,24 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogField } from '../catalog/tables.js';
 import { parseRowFilter } from '../delivery/rules.js';
 import { cappedSql } from './sandbox.run.js';
-import { filterTypes, grantView, isolates, literal, policyOf, resultCsv, scanMessage, scanOutput, subjectOf, suppressSmallGroups, tempViewSql, visibleWidth, type SandboxGrantSource } from './sandbox.rules.js';
+import { detectKind } from './detectors.js';
+import {
+  computedNumber,
+  filterTypes,
+  grantView,
+  isolates,
+  literal,
+  policyOf,
+  resultCsv,
+  scanMessage,
+  scanOutput,
+  subjectOf,
+  suppressSmallGroups,
+  tempViewSql,
+  visibleWidth,
+  type SandboxGrantSource,
+  type ScannedColumn,
+} from './sandbox.rules.js';
 
 const FIELDS: CatalogField[] = [
   { name: 'id_number', label: '公民身份号码', type: 'string', key: true, piiKind: 'id_number' },
@@ -142,5 +159,49 @@ describe('the result and its release scan', () => {
 
   it('writes CSV with quoting and empty nulls', () => {
     expect(resultCsv(['a', 'b'], [['x,y', null], [1.5, 'q"']])).toBe('a,b\n"x,y",\n1.5,"q"""\n');
+  });
+});
+
+describe('the release scan and the numbers aggregates compute', () => {
+  const names = ['region', 'total', 'top', 'first_name', 'mean', 'who'];
+  const outputs: ScannedColumn[] = [
+    { kind: 'group_key' },
+    { kind: 'aggregate', aggregate: 'sum' },
+    { kind: 'aggregate', aggregate: 'max', numeric: true },
+    { kind: 'aggregate', aggregate: 'min' },
+    { kind: 'aggregate', numeric: true },
+    { kind: 'plain' },
+  ];
+
+  it('does not read a SUM, a numeric MAX or arithmetic on aggregates as a mobile or card number, as number or numeric text', () => {
+    const rows = [
+      ['460100', 13800138000, '4111111111111111', null, '13800138000', null],
+      ['460200', '13800138000', 4111111111111111n, null, 13800138000, null],
+    ];
+    expect(scanOutput(names, rows, detectKind, outputs)).toEqual([]);
+    expect(computedNumber({ kind: 'aggregate', aggregate: 'count' })).toBe(true);
+    expect(computedNumber({ kind: 'aggregate', aggregate: 'avg' })).toBe(true);
+  });
+
+  it('still finds identifiers in MIN/MAX of text, in plain and group-key columns, and without the check’s column facts', () => {
+    const rows = [['110101199003070011', null, null, '13800138000', null, '4111111111111111']];
+    expect(scanOutput(names, rows, detectKind, outputs)).toEqual([
+      { column: 'region', kind: 'id_number', count: 1 },
+      { column: 'first_name', kind: 'mobile', count: 1 },
+      { column: 'who', kind: 'bank_card', count: 1 },
+    ]);
+    // a MIN/MAX the check did not mark numeric is a value of the data, number or not
+    expect(scanOutput(['m'], [[13800138000]], detectKind, [{ kind: 'aggregate', aggregate: 'max' }])).toEqual([{ column: 'm', kind: 'mobile', count: 1 }]);
+    // a plain or group-key number is scanned as its text
+    expect(scanOutput(['n'], [[13800138000]], detectKind, [{ kind: 'plain' }])).toEqual([{ column: 'n', kind: 'mobile', count: 1 }]);
+    // without the outputs (an older record), every value is scanned
+    expect(scanOutput(['total'], [['13800138000']], detectKind)).toEqual([{ column: 'total', kind: 'mobile', count: 1 }]);
+    expect(computedNumber({ kind: 'group_key', numeric: true })).toBe(false);
+  });
+
+  it('scans a value of a numeric aggregate column that is not a number', () => {
+    expect(scanOutput(['total'], [['13800138000x'], ['138 0013 8000']], (v) => (v.startsWith('138') ? 'mobile' : null), [{ kind: 'aggregate', aggregate: 'sum' }])).toEqual([
+      { column: 'total', kind: 'mobile', count: 2 },
+    ]);
   });
 });

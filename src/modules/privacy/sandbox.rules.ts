@@ -275,16 +275,44 @@ export function resultCsv(columns: readonly string[], rows: readonly (readonly u
 /** A kind of identifier as messages name it. */
 export const kindLabel = (kind: string): string => (DETECTED_KIND_LABELS as Record<string, string>)[kind] ?? kind;
 
+/** What the policy check said of a result column, as a query's recorded columns keep it. */
+export interface ScannedColumn {
+  kind: OutputColumn['kind'];
+  aggregate?: string;
+  numeric?: boolean;
+}
+
+/**
+ * Whether a result column holds numbers computed over each group rather than values of the data:
+ * COUNT, SUM and AVG, and the aggregates the check marked `numeric` (MIN/MAX of a numeric column,
+ * arithmetic on aggregates). MIN and MAX of text are values of the data (MIN(name) is a name).
+ */
+export const computedNumber = (c: ScannedColumn | undefined): boolean =>
+  c?.kind === 'aggregate' && (c.numeric === true || c.aggregate === 'count' || c.aggregate === 'sum' || c.aggregate === 'avg');
+
+/** A number, or a number's text as PostgreSQL writes numeric, bigint and float results. */
+const isNumber = (v: unknown): boolean =>
+  (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint' || (typeof v === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()));
+
 /**
  * Scans every output value with `detect` (the PII detectors): the columns and kinds found, with
- * how many values of each. Numbers are scanned as their text (an ID number may come out as one).
+ * how many values of each. Numbers are scanned as their text (an ID number may come out as one),
+ * except the numbers of columns `outputs` (the policy check's view of each column, in order) says
+ * are computed over a group: a sum that happens to have 11 digits is no mobile number.
  */
-export function scanOutput(columns: readonly string[], rows: readonly (readonly unknown[])[], detect: (value: string) => string | null): ScanFinding[] {
+export function scanOutput(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  detect: (value: string) => string | null,
+  outputs: readonly ScannedColumn[] = [],
+): ScanFinding[] {
   const found = new Map<string, ScanFinding>();
+  const computed = columns.map((_, i) => computedNumber(outputs[i]));
   for (const row of rows) {
     for (let i = 0; i < columns.length; i++) {
       const v = row[i];
       if (v === null || v === undefined || typeof v === 'boolean') continue;
+      if (computed[i] && isNumber(v)) continue;
       const kind = detect(String(v).trim());
       if (!kind) continue;
       const column = columns[i] ?? String(i);

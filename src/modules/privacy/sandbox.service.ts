@@ -196,7 +196,7 @@ export interface QueryResult {
 }
 
 const outputColumns = (outputs: readonly OutputColumn[]): RecordedColumn[] =>
-  outputs.map((o) => ({ name: o.name, kind: o.kind, ...(o.aggregate ? { aggregate: o.aggregate } : {}) }));
+  outputs.map((o) => ({ name: o.name, kind: o.kind, ...(o.aggregate ? { aggregate: o.aggregate } : {}), ...(o.numeric ? { numeric: true } : {}) }));
 
 /** SM3 of a result as released: its columns and rows in canonical JSON. */
 export const outputHash = (columns: readonly RecordedColumn[], rows: readonly unknown[][]): string => sm3(canonicalJson({ columns, rows }));
@@ -511,15 +511,6 @@ export const detectIdentifier = (value: string): string | null => detectKind(val
 const GROUP_DESCRIBING_KINDS: ReadonlySet<string> = new Set(['address', 'birth_date']);
 
 /**
- * The values a release scans: every cell except COUNT, SUM and AVG results (computed numbers, not
- * values of the data; an 11-digit sum is no phone number). MIN and MAX are values of the data and
- * are scanned.
- */
-function scannedColumns(columns: readonly RecordedColumn[]): boolean[] {
-  return columns.map((c) => !(c.kind === 'aggregate' && (c.aggregate === 'count' || c.aggregate === 'sum' || c.aggregate === 'avg')));
-}
-
-/**
  * `POST /api/v1/sandbox/queries/{id}/release`: asks for a result to leave the platform. Every
  * output value is scanned for identifiers; any found blocks the release (422
  * `output_contains_identifiers` naming the columns and kinds). Otherwise the result is released,
@@ -536,14 +527,13 @@ export async function requestRelease(k: Kernel, auth: AuthContext, id: string) {
       throw new AppError('INVALID_STATE', `该结果已申请出域（${RELEASE_LABELS[q.release_status]}），不能重复申请`, { source: ART.release });
     }
     const columns = q.columns ?? [];
-    const scanned = scannedColumns(columns);
     const names = columns.map((c) => c.name);
-    const rows = (q.rows ?? []).map((r) => r.map((v, i) => (scanned[i] ? v : null)));
     // A group key's values are shown only for groups of at least the threshold: there a
     // quasi-identifier (a district, a birth month) describes the group, not a person, and only the
     // kinds that name a person or a company by themselves block the release.
     const grouped = columns.map((c) => c.kind === 'group_key');
-    const findings = scanOutput(names, rows, detectIdentifier).filter(
+    // The numbers aggregates compute (COUNT, SUM, AVG, MIN/MAX of numbers) are skipped; MIN/MAX of text is scanned.
+    const findings = scanOutput(names, q.rows ?? [], detectIdentifier, columns).filter(
       (f) => !(grouped[names.indexOf(f.column)] && GROUP_DESCRIBING_KINDS.has(f.kind)),
     );
     const now = k.clock.now();

@@ -16,6 +16,8 @@ export interface RecordedColumn {
   name: string;
   kind: 'plain' | 'group_key' | 'aggregate';
   aggregate?: string;
+  /** A number computed over the group (OutputColumn's `numeric`): the release scan skips its numbers. */
+  numeric?: boolean;
 }
 
 /** One finding of the identifier scan at release. */

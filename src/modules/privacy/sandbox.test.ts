@@ -432,3 +432,25 @@ describe('statement timeout', () => {
     expect(row.violation).toMatchObject({ rule: 'query_timeout' });
   }, 120_000);
 });
+
+describe('release scan of the numbers aggregates compute', () => {
+  it('releases an aggregate number that looks like a mobile number, marked numeric in the recorded columns', async () => {
+    // max(income) is 1300.50: rounded and scaled it reads 13010000000, the shape of a mobile number
+    const r = await accepted(`SELECT round(max(income)) * 10000000 AS scaled, max(income) AS top FROM "${f.A}"`);
+    expect(r.rows).toEqual([['13010000000', '1300.50']]);
+    expect(r.columns).toEqual([
+      { name: 'scaled', kind: 'aggregate', numeric: true },
+      { name: 'top', kind: 'aggregate', aggregate: 'max', numeric: true },
+    ]);
+    const rel = ok<{ releaseStatus: string; releaseScan: unknown[] }>(await as('yunying_engineer').post(`/api/v1/sandbox/queries/${r.id}/release`));
+    expect(rel).toMatchObject({ releaseStatus: 'released', releaseScan: [] });
+  });
+
+  it('blocks MIN of a text column that yields an ID number: it is a value of the data', async () => {
+    const r = await accepted(`SELECT min(id_number) AS first_id, count(*) AS n FROM "${f.B}"`);
+    expect(r.rows).toHaveLength(1);
+    const res = await as('yunying_engineer').post(`/api/v1/sandbox/queries/${r.id}/release`);
+    refused(res, 422, 'output_contains_identifiers', '002 第十一条');
+    expect((res.json() as { error: { findings: unknown[] } }).error.findings).toEqual([{ column: 'first_id', kind: 'id_number', count: 1 }]);
+  });
+});

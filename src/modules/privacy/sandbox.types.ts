@@ -77,6 +77,13 @@ export interface OutputColumn {
   /** `plain`: row values of plain columns; `group_key`: a grouped value; `aggregate`: an aggregate. */
   kind: 'plain' | 'group_key' | 'aggregate';
   aggregate?: SandboxAggregate;
+  /**
+   * The aggregate's value is a number computed over the group, not a value read from a row: MIN or
+   * MAX of a numeric column, or arithmetic on aggregates. COUNT, SUM and AVG always are, so it is not
+   * set for them (see `computedNumber` in sandbox.rules.ts). The release scan does not read such
+   * numbers as identifiers (an 11-digit sum is no mobile number).
+   */
+  numeric?: true;
   /** Under differential privacy, how the executor builds the noisy value from hidden columns. */
   dp?: DpOutput;
 }
