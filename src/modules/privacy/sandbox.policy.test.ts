@@ -774,6 +774,18 @@ describe('outputs the release scan may skip: numbers aggregates compute', () => 
       { name: 's', kind: 'aggregate' },
     ]);
   });
+
+  it('never marks MIN/MAX of a numeric column that holds personal information (a mobile number stored as a number)', async () => {
+    const phones: SandboxView = { ...VIS, columns: VIS.columns.map((c) => (c.name === 'cost' ? { ...c, piiKind: 'mobile' } : c)) };
+    const q = await accepted(`SELECT hospital, max(cost) AS top, sum(cost) AS total FROM ${V} GROUP BY hospital`, [phones]);
+    expect(q.outputs).toEqual([
+      { name: 'hospital', kind: 'group_key' },
+      { name: 'top', kind: 'aggregate', aggregate: 'max' },
+      { name: 'total', kind: 'aggregate', aggregate: 'sum' },
+    ]);
+    // The same query over the column without a kind: MAX is a computed number.
+    expect((await accepted(`SELECT hospital, max(cost) AS top FROM ${V} GROUP BY hospital`, [VIS])).outputs[1]).toEqual({ name: 'top', kind: 'aggregate', aggregate: 'max', numeric: true });
+  });
 });
 
 /** The USING and ESCAPE forms run as checked, with their hidden columns and probes. */

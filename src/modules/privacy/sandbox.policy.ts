@@ -457,7 +457,8 @@ class Checker {
 
   /**
    * Whether an aggregating output is a number computed over the group (for the release scan):
-   * COUNT, SUM and AVG; MIN and MAX of columns declared numeric, directly or through arithmetic; and
+   * COUNT, SUM and AVG; MIN and MAX of columns declared numeric and not personal information (a
+   * mobile number stored as a number is a value of the data), directly or through arithmetic; and
    * arithmetic, ROUND, FLOOR, CEIL and ABS of those and numeric constants. Anything else — MIN of a
    * text column, a cast, CASE — may be a value of the data and is not.
    */
@@ -477,7 +478,7 @@ class Checker {
         if (name === 'count' || name === 'sum' || name === 'avg') return true;
         if (name === 'min' || name === 'max') {
           const lineage = this.aggs.find((a) => a.body === b)?.lineage ?? [];
-          return lineage.length > 0 && lineage.every((l) => NUMERIC_TYPES.has(l.src.column.type) && RANK[l.mode] <= RANK.arith);
+          return lineage.length > 0 && lineage.every((l) => NUMERIC_TYPES.has(l.src.column.type) && !l.src.column.piiKind && RANK[l.mode] <= RANK.arith);
         }
         const args = (b.args ?? []) as PgNode[];
         return NUMERIC_FUNCTIONS.has(name) && args.length >= 1 && this.numericValue(args[0] as PgNode);

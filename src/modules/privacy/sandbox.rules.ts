@@ -156,7 +156,7 @@ export function grantView(src: SandboxGrantSource & { live: NonNullable<SandboxG
   return {
     view: {
       name: src.entryCode,
-      columns: columns.map((c) => ({ name: c.name, type: c.type, policy: c.policy })),
+      columns: columns.map((c) => ({ name: c.name, type: c.type, policy: c.policy, piiKind: c.piiKind })),
       subjectColumn: subject.column,
       subjectUnique: subject.unique,
       minGroupSize: src.minGroupSize ?? defaultMinGroupSize,

@@ -38,6 +38,8 @@ export interface SandboxColumn {
   name: string;
   type: FieldType;
   policy: ColumnPolicy;
+  /** The field's personal-information kind (a mobile number stored as a number is still one), or null. */
+  piiKind?: string | null;
 }
 
 /** A granted entry as it appears in the sandbox: a view named by its entry code (quoted in SQL). */
