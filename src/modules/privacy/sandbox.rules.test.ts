@@ -53,9 +53,9 @@ describe('a grant as a view', () => {
   it('gives each granted field its policy, hidden when none or an unknown one is set, and no field outside the grant', () => {
     const v = grantView(source({ columnPolicies: { region: 'group_key', income: 'everything' } }), [], 10);
     expect(v.view.columns).toEqual([
-      { name: 'id_number', type: 'string', policy: 'hidden' },
-      { name: 'region', type: 'string', policy: 'group_key' },
-      { name: 'income', type: 'number', policy: 'hidden' },
+      { name: 'id_number', type: 'string', policy: 'hidden', piiKind: 'id_number' },
+      { name: 'region', type: 'string', policy: 'group_key', piiKind: null },
+      { name: 'income', type: 'number', policy: 'hidden', piiKind: null },
     ]);
     expect(v.columns.map((c) => c.label)).toEqual(['公民身份号码', '区划', '月收入']);
     expect(policyOf(null, 'x')).toBe('hidden');
