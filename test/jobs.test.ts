@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POOL_CONNECTION_LIFETIME_S } from '../src/kernel/db.js';
 import { kernelJobs } from '../src/kernel/kernel-jobs.js';
 import { lockKey, runJobsOnce } from '../src/kernel/jobs.js';
 import { testEnv, type TestEnv } from './harness.js';
@@ -65,5 +66,11 @@ describe('the PostgreSQL pool', () => {
     await new Promise((r) => setTimeout(r, 200));
     const rows = await db.selectFrom('orgs').select('id').limit(1).execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('retires each connection after its lifetime, so the prepared statements a connection keeps are bounded', async () => {
+    const pool = env.k.db.pool as unknown as { options: { maxLifetimeSeconds: number } };
+    expect(pool.options.maxLifetimeSeconds).toBe(POOL_CONNECTION_LIFETIME_S);
+    expect(POOL_CONNECTION_LIFETIME_S).toBeGreaterThan(0);
   });
 });

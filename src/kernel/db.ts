@@ -68,8 +68,15 @@ export async function openPglite(dir: string | undefined, snapshot?: Blob): Prom
   };
 }
 
+/** Seconds a pooled PostgreSQL connection lives before it is replaced. */
+export const POOL_CONNECTION_LIFETIME_S = 3600;
+
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // Hot paths run as named prepared statements (kernel/prepared.ts), the data API one per query
+  // shape of each dataset version; a connection keeps every statement it prepared until it closes.
+  // Retiring each connection after an hour bounds what accumulates on the server's backends as
+  // versions come and go (an idle one is closed then, a busy one when it is released).
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, maxLifetimeSeconds: POOL_CONNECTION_LIFETIME_S });
   // An idle connection the server ends (a restart, pg_terminate_backend, a dropped database) is
   // reported here and replaced on the next checkout; without a listener it would crash the process.
   pool.on('error', (err) => {
