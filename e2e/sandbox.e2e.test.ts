@@ -10,6 +10,9 @@
  * The population rows are loaded by 省公安厅 through the ingest API: 303 people over five addresses,
  * one of them with only 3 people (below the threshold of 10). The sandbox grant is the demo one when
  * the demo seeds it, otherwise it is asked for, signed and approved over the sharing API.
+ *
+ * Each test stands alone (any one can be run by itself with `-t`): it sets the grant's settings it
+ * relies on (release approval, differential privacy) and makes the earlier queries it looks for.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -96,6 +99,22 @@ async function setup(env: TestEnv): Promise<void> {
   ids.grantId = view.grantId;
 }
 
+/** The sandbox settings the provider (公安厅) gives the grant; what is left out stays as it is. */
+async function grantSettings(env: TestEnv, body: { releaseApproval?: boolean; dp?: { epsilonBudget: number; epsilonPerQuery: number } | null; reason: string }): Promise<void> {
+  const gat = await loginAs(env.app, 'gat_officer');
+  const res = await gat.put(`/api/v1/grants/${ids.grantId}/sandbox`, body);
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+/** The grant as approved: results leave without the agency's approval, counts are exact. */
+const plainGrant = (env: TestEnv) => grantSettings(env, { releaseApproval: false, dp: null, reason: '按批准时的设置：结果出域无须审批，不加噪' });
+
+/** Runs a query as the operator through the API (an earlier query of the org's history). */
+async function runQuery(env: TestEnv, sql: string): Promise<void> {
+  const op = await loginAs(env.app, 'yunying_engineer');
+  await ok(await op.post('/api/v1/sandbox/queries', { sql }), 'sandbox query');
+}
+
 /** Replaces the editor's text (CodeMirror's contenteditable). */
 async function writeSql(page: Page, text: string): Promise<void> {
   const input = page.getByTestId('sandbox-sql-input');
@@ -114,6 +133,7 @@ e2eSuite(
   'sandbox',
   (t) => {
     it('the operator sees the granted view and each column policy, and runs an aggregate query with Ctrl+Enter', async () => {
+      await plainGrant(t.env);
       const page = await t.switchUser('yunying_engineer');
       await openSandbox(page);
       const view = page.getByTestId('sandbox-view').filter({ hasText: ENTRY });
@@ -149,6 +169,7 @@ e2eSuite(
     }, 120_000);
 
     it('a query that would reveal one person is refused, naming the rule, the column and the article', async () => {
+      await plainGrant(t.env);
       const page = await t.switchUser('yunying_engineer');
       await openSandbox(page);
       await writeSql(page, `SELECT name FROM "${ids.code}"`);
@@ -169,6 +190,10 @@ e2eSuite(
     }, 120_000);
 
     it('the operator releases a vetted result (出域审查) and downloads it; a history click loads an earlier query', async () => {
+      await plainGrant(t.env);
+      // The earlier query the history click goes back to.
+      const earlier = `SELECT address, count(*) AS residents FROM "${ids.code}" GROUP BY address ORDER BY address`;
+      await runQuery(t.env, earlier);
       const page = await t.switchUser('yunying_engineer');
       await openSandbox(page);
       await writeSql(page, `SELECT gender, count(*) AS n FROM "${ids.code}" GROUP BY gender`);
@@ -188,18 +213,34 @@ e2eSuite(
       expect(lines[0]).toBe('gender,n');
       expect(lines.slice(1).sort()).toEqual(['女,151', '男,152'].sort());
 
-      // Back to the first query from the history: its SQL and its result come back.
-      const first = await waitForText(page.getByTestId('sandbox-history-row'), 'ORDER BY address');
+      // Back to the earlier query from the history: its SQL and its result come back.
+      const first = await waitForText(page.getByTestId('sandbox-history-row'), 'AS residents');
       await first.getByTestId('sandbox-history-open').click();
-      await waitForText(page.getByTestId('sandbox-sql-input'), 'ORDER BY address');
+      await waitForText(page.getByTestId('sandbox-sql-input'), earlier);
       await waitForText(page.getByTestId('sandbox-result').getByTestId('sandbox-row-count'), '共 4 行');
       await waitForText(page.getByTestId('sandbox-result').getByTestId('sandbox-grid'), ADDRESSES[0] as string);
     }, 120_000);
 
+    it('when the sandbox page’s code cannot be fetched, the page says so and 重试 loads it', async () => {
+      const page = await t.loginPage('yunying_engineer');
+      // The page is fetched on first visit; here the fetch fails (a dropped network, or a release
+      // that replaced the file this tab names).
+      const chunk = /\/assets\/SandboxPage-[\w-]+\.js$/;
+      await page.route(chunk, (route) => route.abort('failed'));
+      await page.getByRole('menuitem', { name: /隐私计算沙箱/ }).click();
+      await page.waitForURL((u) => u.pathname === '/sandbox');
+      await waitForText(page.getByTestId('page-load-failed'), '页面加载失败');
+      // The layout stays: the menu is still there to go elsewhere.
+      await waitForText(page.getByTestId('current-user'), 'yunying_engineer');
+
+      await page.unroute(chunk);
+      await page.getByTestId('page-load-retry').click();
+      await waitForText(page.getByTestId('sandbox-view-name'), `"${ids.code}"`);
+      expect(await page.getByTestId('page-load-failed').count()).toBe(0);
+    }, 120_000);
+
     it('under a grant that needs approval, the release waits for the implementing agency, which approves it on its page', async () => {
-      const gat = await loginAs(t.env.app, 'gat_officer');
-      const changed = await gat.put(`/api/v1/grants/${ids.grantId}/sandbox`, { releaseApproval: true, reason: '结果用于对外发布的数据产品，出域前须经实施机构审核' });
-      expect(changed.statusCode, changed.body).toBe(200);
+      await grantSettings(t.env, { releaseApproval: true, dp: null, reason: '结果用于对外发布的数据产品，出域前须经实施机构审核' });
 
       let page = await t.switchUser('yunying_engineer');
       await openSandbox(page);
@@ -235,9 +276,7 @@ e2eSuite(
     }, 120_000);
 
     it('under differential privacy each query spends ε, the panel shows what is left, and a query past the budget is refused', async () => {
-      const gat = await loginAs(t.env.app, 'gat_officer');
-      const changed = await gat.put(`/api/v1/grants/${ids.grantId}/sandbox`, { dp: { epsilonBudget: 1, epsilonPerQuery: 0.5 }, reason: '对外提供统计结果，启用差分隐私' });
-      expect(changed.statusCode, changed.body).toBe(200);
+      await grantSettings(t.env, { dp: { epsilonBudget: 1, epsilonPerQuery: 0.5 }, reason: '对外提供统计结果，启用差分隐私' });
 
       const page = await t.switchUser('yunying_engineer');
       await openSandbox(page);

@@ -11,6 +11,10 @@ function manualChunks(id: string): string | undefined {
   if (!id.includes('node_modules')) return undefined;
   if (/node_modules\/(react|react-dom|react-router|scheduler|cookie|set-cookie-parser)\//.test(id)) return 'react';
   if (/node_modules\/(antd|@ant-design|@rc-component|rc-[^/]+|@emotion|dayjs|classnames|clsx)\//.test(id)) return 'antd';
+  // Libraries of pages fetched on first visit (lib/lazyPage) get chunks of their own: in 'vendor',
+  // which every page loads, they would be downloaded by everyone.
+  if (/node_modules\/(codemirror|@codemirror|@lezer|@marijn|style-mod|w3c-keyname|crelt)\//.test(id)) return 'codemirror';
+  if (/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts';
   return 'vendor';
 }
 

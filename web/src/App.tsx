@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Button, Result, Spin } from 'antd';
 import { useAuth } from './auth/AuthContext';
@@ -6,6 +6,7 @@ import { useI18n } from './i18n';
 import { errorText } from './lib/errors';
 import { appRoutes, type AppRoute } from './routes';
 import { AppLayout } from './components/AppLayout';
+import { PageLoading } from './components/PageLoading';
 import { LoginPage } from './pages/auth/LoginPage';
 import { RegisterPage } from './pages/auth/RegisterPage';
 import { ForbiddenPage, NotFoundPage } from './pages/errors/ErrorPages';
@@ -55,14 +56,15 @@ function Guarded({ route }: { route: AppRoute }) {
     document.title = title;
   }, [title]);
   if (!me || !route.allowed(me)) return <ForbiddenPage />;
-  return <>{route.element}</>;
+  // Some pages are fetched on first visit (lazyPage): the layout stays while they load.
+  return <Suspense fallback={<PageLoading />}>{route.element}</Suspense>;
 }
 
 /** A public portal page: its default title and description (the page may refine them). */
 function PortalPage({ route }: { route: PortalRoute }) {
   const { t } = useI18n();
   useDefaultMeta(`${t(route.title)} · ${t('portal.brand')}`, route.description ? t(route.description) : null);
-  return <>{route.element}</>;
+  return <Suspense fallback={<PageLoading />}>{route.element}</Suspense>;
 }
 
 export function App() {

@@ -51,18 +51,15 @@ import { NegativeListPage } from './pages/catalog/lists/NegativeListPage';
 import { OpenListPage } from './pages/catalog/lists/OpenListPage';
 import { OperationListPage } from './pages/catalog/lists/OperationListPage';
 import { RegistrationPage } from './pages/catalog/lists/RegistrationPage';
-import { QualityPage } from './pages/quality/QualityPage';
 import { CollectionsPage } from './pages/collections/CollectionsPage';
 import { CollectionDetailPage } from './pages/collections/CollectionDetailPage';
 import { CorrectionsPage } from './pages/quality/CorrectionsPage';
-import { OrgQualityPage } from './pages/quality/OrgQualityPage';
 import { ReflowPage } from './pages/ingest/ReflowPage';
 import { canSeeReflow } from './pages/ingest/reflowApi';
 import { EntryDataPage } from './pages/ingest/EntryDataPage';
 import { RequestWizardPage as ShareRequestWizardPage } from './pages/sharing/RequestWizardPage';
 import { RequestPage as ShareRequestPage, RequestsPage as ShareRequestsPage } from './pages/sharing/RequestsPage';
 import { InboxPage as ShareInboxPage } from './pages/sharing/InboxPage';
-import { GrantsPage as ShareGrantsPage } from './pages/sharing/GrantsPage';
 import { canRequestShare, canSeeSharing } from './pages/sharing/parts';
 import { UseRequestsPage } from './pages/sharing/UseRequestsPage';
 import { DisputesPage } from './pages/sharing/DisputesPage';
@@ -72,8 +69,16 @@ import { ProviderApplicationsPage, canSeeOpenApplications } from './pages/openin
 import { DemandAnswersPage } from './pages/opening/DemandsPage';
 import { FlagOutlined, NodeExpandOutlined } from '@ant-design/icons';
 import { CodeOutlined, ExportOutlined } from '@ant-design/icons';
-import { SandboxPage, canUseSandbox } from './pages/sandbox/SandboxPage';
-import { ReleasesPage as SandboxReleasesPage, canReviewReleases } from './pages/sandbox/ReleasesPage';
+import { canReviewReleases, canUseSandbox } from './pages/sandbox/access';
+import { lazyPage } from './lib/lazyPage';
+
+// Pages fetched on first visit, each with the large library only it uses: the SQL editor
+// (CodeMirror) of the sandbox, the charts (ECharts) of quality and grant usage.
+const SandboxPage = lazyPage(() => import('./pages/sandbox/SandboxPage'), 'SandboxPage');
+const SandboxReleasesPage = lazyPage(() => import('./pages/sandbox/ReleasesPage'), 'ReleasesPage');
+const QualityPage = lazyPage(() => import('./pages/quality/QualityPage'), 'QualityPage');
+const OrgQualityPage = lazyPage(() => import('./pages/quality/OrgQualityPage'), 'OrgQualityPage');
+const ShareGrantsPage = lazyPage(() => import('./pages/sharing/GrantsPage'), 'GrantsPage');
 
 export type MenuGroup = 'work' | 'catalog' | 'admin' | 'oversight' | 'org' | 'rules';
 

@@ -67,6 +67,8 @@ export const enUS: Record<MessageKey, string> = {
   'error.forbidden.title': 'Access denied',
   'error.forbidden.body': 'Your roles do not open this page. Ask your organization administrator if you need it.',
   'error.backHome': 'Back to workbench',
+  'error.pageLoad.title': 'The page could not be loaded',
+  'error.pageLoad.body': 'The network dropped or the platform was updated. Reload the page to try again.',
 
   'login.title': 'Sign in',
   'login.login': 'Account',

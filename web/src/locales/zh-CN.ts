@@ -69,6 +69,8 @@ export const zhCN = {
   'error.forbidden.title': '无权访问',
   'error.forbidden.body': '当前账号的角色不能打开此页面。如需开通，请联系本机构管理员。',
   'error.backHome': '返回工作台',
+  'error.pageLoad.title': '页面加载失败',
+  'error.pageLoad.body': '网络中断或平台已更新，请刷新页面后重试。',
 
   // 登录与注册
   'login.title': '账号登录',

@@ -7,11 +7,15 @@ import type { ReactNode } from 'react';
 import type { MessageKey } from '../../i18n';
 import { PortalHomePage } from './PortalHomePage';
 import { DatasetsPage } from './DatasetsPage';
-import { DatasetPage } from './DatasetPage';
-import { OpenReportPage } from './OpenReportPage';
 import { ApplyPage } from './ApplyPage';
-import { MyApplicationsPage } from './MyApplicationsPage';
 import { DemandsPage } from './DemandsPage';
+import { lazyPage } from '../../lib/lazyPage';
+
+// The pages that draw charts are fetched on first visit, with ECharts: the portal's home and lists
+// do not download it.
+const DatasetPage = lazyPage(() => import('./DatasetPage'), 'DatasetPage');
+const OpenReportPage = lazyPage(() => import('./OpenReportPage'), 'OpenReportPage');
+const MyApplicationsPage = lazyPage(() => import('./MyApplicationsPage'), 'MyApplicationsPage');
 
 export interface PortalRoute {
   path: string;

@@ -6,7 +6,6 @@
  */
 import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
-import type { Me } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { readPaging, useUrlState } from '../../lib/urlState';
@@ -17,10 +16,6 @@ import { sandboxApi, type ReleaseStatus, type SandboxQuery } from './api';
 import { ReleaseStatusTag } from './HistoryCard';
 import { ART_RELEASE } from './ResultView';
 import './sandbox.css';
-
-/** The implementing agency's clerks, reviewers, data officers and admins review releases (the server checks again). */
-export const canReviewReleases = (me: Me): boolean =>
-  me.org.roles.includes('implementing_agency') && me.user.roles.some((r) => r === 'clerk' || r === 'reviewer' || r === 'data_officer' || r === 'org_admin');
 
 const TABS: readonly (ReleaseStatus | 'all')[] = ['pending_approval', 'released', 'refused', 'all'];
 const PREVIEW = 10;

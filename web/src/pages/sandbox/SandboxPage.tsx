@@ -7,7 +7,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Empty, Row, Space, Typography } from 'antd';
 import { CaretRightOutlined } from '@ant-design/icons';
-import type { Me } from '../../api/types';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { useUrlState } from '../../lib/urlState';
@@ -20,13 +19,6 @@ import { ART_SANDBOX, ViewsPanel } from './ViewsPanel';
 import { RejectionAlert, ResultView } from './ResultView';
 import { HistoryCard } from './HistoryCard';
 import './sandbox.css';
-
-/**
- * Orgs that may hold sandbox grants — operators, developers and institutions — through the users who
- * handle their data work (clerks, data officers, admins); the server checks the grant at each query.
- */
-export const canUseSandbox = (me: Me): boolean =>
-  me.org.roles.some((r) => r === 'operator' || r === 'developer' || r === 'institution') && me.user.roles.some((r) => r === 'clerk' || r === 'data_officer' || r === 'org_admin');
 
 /** A first query for a view: a count by its first group key, or by nothing. */
 export function exampleQuery(v: SandboxViewInfo | undefined): string {
