@@ -10,8 +10,10 @@ import ExcelJS from 'exceljs';
 import jsonld from 'jsonld';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
+import { DIRECT_IDENTIFIER_KINDS } from '../privacy/anonymity.js';
+import { DETECTED_KINDS, DETECTED_KIND_LABELS } from '../privacy/detectors.js';
 import { ACCESS_RIGHT_IRI, FREQUENCY_IRI } from './dcat.js';
-import { ENTRY_COLUMNS, ITEM_COLUMNS, SHEET, XLSX_MIME, cellText, type ImportProblem } from './xlsx.js';
+import { ENTRY_COLUMNS, ITEM_COLUMNS, PII_LABELS, SHEET, XLSX_MIME, cellText, type ImportProblem } from './xlsx.js';
 
 let env: TestEnv;
 const db = () => env.k.db.kysely;
@@ -278,6 +280,34 @@ describe('GET /api/v1/catalog/import/template', () => {
     expect(shareScope?.['是否必填']).toMatch(/有条件共享/);
   });
 
+  it('offers every personal-information kind the privacy module names in the 个人信息类型 drop-down and notes', async () => {
+    const wb = await loadWorkbook(ok(await anon('/api/v1/catalog/import/template')).rawPayload);
+    const items = sheet(wb, SHEET.items);
+    const col = ITEM_COLUMNS.findIndex((c) => c.key === 'piiKind') + 1;
+    const dv = items.getRow(3).getCell(col).dataValidation;
+    expect(dv.type).toBe('list');
+    // An open list: other kinds may be typed, so Excel only informs.
+    expect(dv.errorStyle).toBe('information');
+    // Excel refuses a validation message over 255 characters.
+    expect(String(dv.error).length).toBeLessThanOrEqual(255);
+    const ref = /^'?(.+?)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(String(dv.formulae[0]));
+    if (!ref) throw new Error(`unexpected formula ${String(dv.formulae[0])}`);
+    const options = sheet(wb, String(ref[1]));
+    const labels: string[] = [];
+    for (let r = Number(ref[3]); r <= Number(ref[5]); r++) labels.push(cellText(options.getCell(`${ref[2]}${r}`).value));
+
+    // Every kind a detector reports, with the detector's label, and every direct identifier.
+    for (const kind of DETECTED_KINDS) expect(labels).toContain(DETECTED_KIND_LABELS[kind]);
+    for (const kind of DIRECT_IDENTIFIER_KINDS) expect(labels, kind).toContain(PII_LABELS[kind]);
+    expect(labels).toEqual(expect.arrayContaining(['手机号码', '固定电话号码', '电子邮箱', '车牌号码', '护照号码', '港澳台通行证号码', '姓名', '地址', '健康信息']));
+    expect(labels).toEqual(Object.values(PII_LABELS));
+    // One label per kind, so a label reads back as one kind.
+    expect(new Set(labels).size).toBe(labels.length);
+
+    const notes = rowsOf(sheet(wb, SHEET.notes)).find((n) => n['工作表'] === SHEET.items && n['列'] === '个人信息类型');
+    for (const label of labels) expect(notes?.['取值']).toContain(label);
+  });
+
   it('imports nothing from the template as downloaded: the example rows are skipped', async () => {
     const template = ok(await anon('/api/v1/catalog/import/template')).rawPayload;
     const res = await upload(as('gat_clerk'), template);
@@ -424,6 +454,38 @@ describe('POST /api/v1/catalog/import', () => {
     expect(await entryCount()).toBe(before + 1);
     const summary = await db().selectFrom('audit_events').select('details').where('action', '=', 'catalog.import').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(summary.details).toMatchObject({ partial: true, entryRows: 6, imported: [body.imported[0]?.code], rejectedRows: 7 });
+  });
+
+  it('reads every personal-information kind back from its label, and the export writes the label again', async () => {
+    const kinds = Object.keys(PII_LABELS);
+    const name = '个人信息类型全覆盖目录';
+    const file = await filledTemplate(
+      [goodEntry('1', name)],
+      [
+        ...kinds.map((kind) => ({ 目录序号: '1', 字段名: `f_${kind}`, 中文名称: `字段${kind}`, 数据类型: '字符串', 个人信息类型: PII_LABELS[kind] ?? '' })),
+        // The code itself, the label of earlier templates, and a kind the list does not have.
+        { 目录序号: '1', 字段名: 'code_typed', 中文名称: '按代码填写', 数据类型: '字符串', 个人信息类型: 'passport' },
+        { 目录序号: '1', 字段名: 'old_label', 中文名称: '旧模板标签', 数据类型: '字符串', 个人信息类型: '电话号码' },
+        { 目录序号: '1', 字段名: 'typed_kind', 中文名称: '自填类型', 数据类型: '字符串', 个人信息类型: '宗教信仰' },
+      ],
+    );
+    const res = ok(await upload(as('gat_clerk'), file), 201);
+    const [imported] = (res.json() as { imported: Array<{ id: string; code: string }> }).imported;
+    if (!imported) throw new Error('one imported');
+    const v = await db().selectFrom('catalog_versions').select('fields').where('entry_id', '=', imported.id).executeTakeFirstOrThrow();
+    const kindOf = new Map(v.fields.map((f) => [f.name, f.piiKind]));
+    for (const kind of kinds) expect(kindOf.get(`f_${kind}`), kind).toBe(kind);
+    expect(kindOf.get('code_typed')).toBe('passport');
+    expect(kindOf.get('old_label')).toBe('phone');
+    expect(kindOf.get('typed_kind')).toBe('宗教信仰');
+
+    // The annual-review export writes each kind as its label, as the template offers it.
+    const exported = await loadWorkbook(ok(await as('gat_clerk').get('/api/v1/catalog/export.xlsx')).rawPayload);
+    const rows = rowsOf(sheet(exported, SHEET.items)).filter((i) => i['目录编码'] === imported.code);
+    const labelOf = new Map(rows.map((r) => [r['字段名'], r['个人信息类型']]));
+    for (const kind of kinds) expect(labelOf.get(`f_${kind}`), kind).toBe(PII_LABELS[kind]);
+    expect(labelOf.get('old_label')).toBe(PII_LABELS.phone);
+    expect(labelOf.get('typed_kind')).toBe('宗教信仰');
   });
 
   it('reports a rule broken by a data item on its 数据项 row, with the article', async () => {

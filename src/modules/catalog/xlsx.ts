@@ -10,6 +10,8 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../kernel/errors.js';
+import { DIRECT_IDENTIFIER_LABELS } from '../privacy/anonymity.js';
+import { DETECTED_KIND_LABELS } from '../privacy/detectors.js';
 import {
   ART,
   FORMATS,
@@ -64,21 +66,28 @@ export const NOT_OPEN_LABELS: Record<(typeof NOT_OPEN_REASONS)[number], string> 
 export const SAFEGUARD_LABELS: Record<(typeof OPEN_SAFEGUARDS)[number], string> = { anonymised: '已匿名化处理', desensitised: '已脱敏处理', consent: '已取得权利人同意' };
 export const PRIORITY_LABELS: Record<(typeof PRIORITY_AREAS)[number], string> = { industry: '产业发展', ecology: '生态保护', livelihood: '民生保障', business_environment: '营商环境' };
 export const FIELD_TYPE_LABELS: Record<CatalogField['type'], string> = { string: '字符串', integer: '整数', number: '数值', boolean: '布尔', date: '日期', datetime: '日期时间' };
-/** Personal-information kinds the template offers (any other code is accepted as typed). */
-export const PII_LABELS: Record<string, string> = {
-  name: '姓名',
-  id_number: '身份证件号码',
-  phone: '电话号码',
-  address: '地址',
-  birth_date: '出生日期',
-  email: '电子邮箱',
-  bank_account: '银行账户',
-  biometric: '生物识别信息',
+/**
+ * Personal-information kinds that only describe a data item: no detector recognises them in values
+ * and the anonymisation rules do not treat them as direct identifiers.
+ */
+const DESCRIPTIVE_PII_LABELS: Record<string, string> = {
   health: '健康信息',
   location: '行踪轨迹',
-  vehicle: '车辆信息',
   other: '其他个人信息',
 };
+
+/**
+ * Personal-information kinds (`piiKind`) the template offers and the import reads: the kinds the
+ * privacy detectors report (with their labels), then the direct identifiers the anonymisation rules
+ * name, then the descriptive kinds. Derived from the privacy module's vocabulary, so a kind it adds
+ * reaches the drop-down, the notes, the import and the export at once. Any other code is accepted
+ * as typed.
+ */
+export const PII_LABELS: Record<string, string> = Object.fromEntries(
+  [DETECTED_KIND_LABELS, DIRECT_IDENTIFIER_LABELS, DESCRIPTIVE_PII_LABELS]
+    .flatMap((labels) => Object.entries(labels))
+    .filter(([kind], i, all) => all.findIndex(([k]) => k === kind) === i),
+);
 export const STATUS_LABELS: Record<VersionStatus, string> = { draft: '草稿', submitted: '待审核', returned: '已退回', published: '已发布', superseded: '已替代' };
 const YES = '是';
 const NO = '否';
@@ -111,7 +120,8 @@ const V = {
   priority: { list: 'priority', labels: PRIORITY_LABELS, multi: true },
   yesNo: { list: 'yesNo', labels: { true: YES, false: NO }, aliases: { y: 'true', yes: 'true', '1': 'true', '√': 'true', n: 'false', no: 'false', '0': 'false', '×': 'false' } },
   fieldType: { list: 'fieldType', labels: FIELD_TYPE_LABELS },
-  pii: { list: 'pii', labels: PII_LABELS, open: true },
+  // 电话号码 was the label of `phone` in earlier templates; files filled from them still import.
+  pii: { list: 'pii', labels: PII_LABELS, open: true, aliases: { 电话号码: 'phone' } },
   sensitivity: { list: 'sensitivity', labels: SENSITIVITY_LABELS, aliases: { 一般数据: 'general', 重要数据: 'important', 核心数据: 'core' } },
 } satisfies Record<string, Vocab>;
 

@@ -21,7 +21,7 @@ export {
 import { ASSESSMENTS, ATTRS } from '../../../../src/modules/catalog/model';
 export type AssessmentKey = (typeof ASSESSMENTS)[number];
 /** Kinds of personal information a data item may hold (the wizard proposes them from a header row). */
-export const PII_KINDS = ['name', 'id_number', 'phone', 'mobile', 'address', 'birth_date', 'email', 'bank_account', 'bank_card', 'biometric', 'health', 'location', 'vehicle', 'plate', 'passport', 'permit', 'uscc', 'other'] as const;
+export const PII_KINDS = ['name', 'id_number', 'phone', 'mobile', 'address', 'birth_date', 'email', 'bank_account', 'bank_card', 'biometric', 'health', 'location', 'vehicle', 'plate', 'passport', 'permit', 'uscc', 'social_security', 'other'] as const;
 /** Common categories (分类) of the demo province's catalog; any other text is allowed. */
 export const CATEGORIES = [
   '人口', '法人', '市场监管', '信用', '自然资源', '不动产', '生态环境', '交通', '社会保障', '卫生健康',
