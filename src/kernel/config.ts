@@ -30,6 +30,10 @@ export interface Config {
   readonly openApiRateLimitPerMinute: number;
   /** `OPEN_API_KEY_RATE_LIMIT_PER_MINUTE`: open data API calls a minute per registered API key. */
   readonly openApiKeyRateLimitPerMinute: number;
+  /** `OPEN_DOWNLOAD_RATE_LIMIT_PER_MINUTE`: open data downloads a minute per IP, neither signed in nor with an API key. */
+  readonly openDownloadRateLimitPerMinute: number;
+  /** `OPEN_DOWNLOAD_KEY_RATE_LIMIT_PER_MINUTE`: open data downloads a minute per registered API key or signed-in user. */
+  readonly openDownloadKeyRateLimitPerMinute: number;
   /** `INGEST_ERROR_THRESHOLD`: a load whose share of rejected rows exceeds this (0–1) is refused whole. */
   readonly ingestErrorThreshold: number;
   /** `DATASET_VERSIONS_KEPT`: how many versions of each dataset are kept; older tables are dropped. */
@@ -159,6 +163,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
     openApiRateLimitPerMinute: int(env, 'OPEN_API_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     openApiKeyRateLimitPerMinute: int(env, 'OPEN_API_KEY_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    openDownloadRateLimitPerMinute: int(env, 'OPEN_DOWNLOAD_RATE_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
+    openDownloadKeyRateLimitPerMinute: int(env, 'OPEN_DOWNLOAD_KEY_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     ingestErrorThreshold: ratio(env, 'INGEST_ERROR_THRESHOLD', 0.05),
     datasetVersionsKept: int(env, 'DATASET_VERSIONS_KEPT', 3, 1, 1000),
     demoPopulation: int(env, 'GONGSHU_DEMO_POPULATION', nodeEnv === 'test' ? 0 : 100_000, 0, 10_000_000),

@@ -5,10 +5,10 @@
  * commercial secrets suppressed — so that its demo data, loaded afterwards through ingest, is
  * checked by the gate on commit (ingest/hooks.ts) and opens once it passes.
  */
-import { randomBytes } from 'node:crypto';
 import type { Kernel } from '../../kernel/context.js';
 import type { Trx } from '../../kernel/db.js';
 import { isDirectIdentifier } from '../privacy/anonymity.js';
+import { newPseudonymNonce } from './gate.keys.js';
 import { needsGate } from './gate.rules.js';
 
 export async function insertDemoGatePlans(k: Pick<Kernel, 'clock'>, trx: Trx): Promise<number> {
@@ -29,7 +29,7 @@ export async function insertDemoGatePlans(k: Pick<Kernel, 'clock'>, trx: Trx): P
     }
     await trx
       .insertInto('opening_gate_plans')
-      .values({ entry_id: e.id, treatments: JSON.stringify(treatments), quasi_identifiers: [], sensitive: null, min_l: null, consent: null, pseudonym_key: randomBytes(32).toString('hex'), updated_by: null, updated_at: k.clock.now() })
+      .values({ entry_id: e.id, treatments: JSON.stringify(treatments), quasi_identifiers: [], sensitive: null, min_l: null, consent: null, pseudonym_nonce: newPseudonymNonce(), updated_by: null, updated_at: k.clock.now() })
       .execute();
     n++;
   }

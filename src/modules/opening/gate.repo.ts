@@ -47,9 +47,9 @@ export const planOf = (row: { treatments: Record<string, string>; quasi_identifi
   consent: row.consent ?? null,
 });
 
-/** Declares or replaces an entry's plan; its pseudonym key is made once, with the first plan. */
+/** Declares or replaces an entry's plan; its pseudonym nonce is made once, with the first plan. */
 export async function upsertPlan(trx: Trx, row: Insertable<OpeningGatePlansTable>): Promise<void> {
-  const { entry_id: _entry, pseudonym_key: _key, ...update } = row;
+  const { entry_id: _entry, pseudonym_nonce: _nonce, ...update } = row;
   await trx
     .insertInto('opening_gate_plans')
     .values(row)

@@ -1,4 +1,4 @@
-/** Kysely table types of the opening gate (migrations/0020). */
+/** Kysely table types of the opening gate (migrations/0020, 0024). */
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -43,7 +43,8 @@ export interface OpeningGatePlansTable {
   sensitive: string | null;
   min_l: number | null;
   consent: Json<GateConsent | null> | null;
-  pseudonym_key: string;
+  /** The per-plan nonce of the entry's pseudonyms (hex): not a key on its own (`gatePseudonymKey`). */
+  pseudonym_nonce: string;
   updated_by: string | null;
   updated_at: Timestamp;
 }

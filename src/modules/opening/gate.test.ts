@@ -13,7 +13,9 @@ import { ok, refused, signIn } from '../../../test/assert.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { makePublishedEntry } from '../ingest/factories.js';
 import { synthIdNumber, synthUscc } from '../ingest/synth.js';
-import { generalise, parseGeneralisation } from '../privacy/anonymity.js';
+import { Crypto, ephemeralKeys } from '../../kernel/crypto.js';
+import { generalise, parseGeneralisation, pseudonym, sm3Hmac } from '../privacy/anonymity.js';
+import { gateKeyed } from './gate.keys.js';
 import { generaliseSql, colRef } from './gate.sql.js';
 import { openAccess, openRows, openRowStream } from './open-data.js';
 
@@ -130,35 +132,35 @@ describe('an entry without personal information', () => {
   });
 
   it('reads pages in key order with typed values, filters, contains-search and sort', async () => {
-    const p1 = await openRows(db(), E.code, { limit: 10, offset: 0 });
+    const p1 = await openRows(env.k, db(), E.code, { limit: 10, offset: 0 });
     expect(p1.total).toBe(25);
     expect(p1.rows).toHaveLength(10);
     expect(p1.rows[0]).toEqual({ station: 'S001', city: '海口市', aqi: 20, day: '2026-09-01' });
-    const p3 = await openRows(db(), E.code, { limit: 10, offset: 20 });
+    const p3 = await openRows(env.k, db(), E.code, { limit: 10, offset: 20 });
     expect(p3.rows.map((r) => r.station)).toEqual(['S021', 'S022', 'S023', 'S024', 'S025']);
 
-    const sanya = await openRows(db(), E.code, { filters: { city: '三亚市' }, limit: 100, offset: 0 });
+    const sanya = await openRows(env.k, db(), E.code, { filters: { city: '三亚市' }, limit: 100, offset: 0 });
     expect(sanya.total).toBe(12);
     expect(sanya.rows.every((r) => r.city === '三亚市')).toBe(true);
-    const one = await openRows(db(), E.code, { filters: { aqi: '30' }, fields: ['station', 'aqi'], limit: 5, offset: 0 });
+    const one = await openRows(env.k, db(), E.code, { filters: { aqi: '30' }, fields: ['station', 'aqi'], limit: 5, offset: 0 });
     expect(one).toMatchObject({ total: 1, rows: [{ station: 'S011', aqi: 30 }] });
     expect(one.columns.map((c) => c.name)).toEqual(['station', 'aqi']);
 
-    const q = await openRows(db(), E.code, { q: 's02', limit: 100, offset: 0 });
+    const q = await openRows(env.k, db(), E.code, { q: 's02', limit: 100, offset: 0 });
     expect(q.rows.map((r) => r.station)).toEqual(['S020', 'S021', 'S022', 'S023', 'S024', 'S025']);
 
-    const top = await openRows(db(), E.code, { sort: [{ field: 'aqi', desc: true }], limit: 2, offset: 0 });
+    const top = await openRows(env.k, db(), E.code, { sort: [{ field: 'aqi', desc: true }], limit: 2, offset: 0 });
     expect(top.rows.map((r) => r.aqi)).toEqual([44, 43]);
   });
 
   it('refuses a filter on a field it does not open, or a value not of its type', async () => {
-    await expect(openRows(db(), E.code, { filters: { nope: 'x' }, limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(openRows(db(), E.code, { filters: { aqi: 'many' }, limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(openRows(env.k, db(), E.code, { filters: { nope: 'x' }, limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(openRows(env.k, db(), E.code, { filters: { aqi: 'many' }, limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('streams every row in batches', async () => {
     const all: Record<string, unknown>[] = [];
-    for await (const batch of openRowStream(db(), E.code)) all.push(...batch);
+    for await (const batch of openRowStream(env.k, db(), E.code)) all.push(...batch);
     expect(all).toHaveLength(25);
     expect(new Set(all.map((r) => r.station)).size).toBe(25);
   });
@@ -167,7 +169,7 @@ describe('an entry without personal information', () => {
     const cond = await openEntry(PLAIN, '有条件开放数据', 'conditional');
     await load(cond.id, csv(PLAIN, rows.slice(0, 3)));
     expect(await openAccess(db(), cond.code)).toMatchObject({ ok: false, status: 403, code: 'conditional', source: '000 第二十条' });
-    await expect(openRows(db(), cond.code, { limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'FORBIDDEN', details: { reason: 'conditional' } });
+    await expect(openRows(env.k, db(), cond.code, { limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'FORBIDDEN', details: { reason: 'conditional' } });
     const none = await openEntry(PLAIN, '不予开放数据', 'none');
     expect(await openAccess(db(), none.code)).toMatchObject({ ok: false, status: 403, code: 'not_open', source: '000 第十九条' });
     expect(await openAccess(db(), 'NO-SUCH-CODE')).toMatchObject({ ok: false, status: 404 });
@@ -186,7 +188,7 @@ describe('the gate of a people dataset', () => {
   it('blocks opening until the live version passes the gate', async () => {
     const a = await openAccess(db(), E.code);
     expect(a).toMatchObject({ ok: false, status: 409, code: 'gate_required', source: '000 第十九条' });
-    await expect(openRows(db(), E.code, { limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'INVALID_STATE', source: '000 第十九条', details: { reason: 'gate_required' } });
+    await expect(openRows(env.k, db(), E.code, { limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'INVALID_STATE', source: '000 第十九条', details: { reason: 'gate_required' } });
     const view = ok(await as('gat_clerk').get(gateUrl(E.code)));
     expect(view).toMatchObject({ needed: true, status: 'pending', plan: null, live: { versionNo: 1, rows: 20 } });
     // Undeclared personal information is a problem of the (empty) plan.
@@ -253,7 +255,7 @@ describe('the gate of a people dataset', () => {
       ['sex', 'string', null],
       ['allowance', 'integer', null],
     ]);
-    const page = await openRows(db(), E.code, { limit: 100, offset: 0 });
+    const page = await openRows(env.k, db(), E.code, { limit: 100, offset: 0 });
     expect(page.total).toBe(20);
     const src = people(10);
     for (const r of page.rows) {
@@ -265,24 +267,24 @@ describe('the gate of a people dataset', () => {
     }
     // A pseudonym is stable (the same on every read) and one per person.
     expect(new Set(page.rows.map((r) => r.id_number)).size).toBe(20);
-    const again = await openRows(db(), E.code, { limit: 100, offset: 0 });
+    const again = await openRows(env.k, db(), E.code, { limit: 100, offset: 0 });
     expect(again.rows.map((r) => r.id_number)).toEqual(page.rows.map((r) => r.id_number));
     pseudonyms = page.rows.map((r) => String(r.id_number));
     // Filters on a generalised value; never on a pseudonym.
-    expect((await openRows(db(), E.code, { filters: { birth: '1990', sex: '女' }, limit: 100, offset: 0 })).total).toBe(10);
-    await expect(openRows(db(), E.code, { filters: { id_number: String(page.rows[0]?.id_number) }, limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(openRows(db(), E.code, { fields: ['name'], limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await openRows(env.k, db(), E.code, { filters: { birth: '1990', sex: '女' }, limit: 100, offset: 0 })).total).toBe(10);
+    await expect(openRows(env.k, db(), E.code, { filters: { id_number: String(page.rows[0]?.id_number) }, limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(openRows(env.k, db(), E.code, { fields: ['name'], limit: 5, offset: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
     // Searching does not reach a dropped or pseudonymised column.
-    expect((await openRows(db(), E.code, { q: '居民', limit: 5, offset: 0 })).total).toBe(0);
+    expect((await openRows(env.k, db(), E.code, { q: '居民', limit: 5, offset: 0 })).total).toBe(0);
     const streamed: Record<string, unknown>[] = [];
-    for await (const b of openRowStream(db(), E.code)) streamed.push(...b);
+    for await (const b of openRowStream(env.k, db(), E.code)) streamed.push(...b);
     expect(streamed.map((r) => r.id_number).sort()).toEqual(page.rows.map((r) => r.id_number).sort());
     expect(streamed.every((r) => !('name' in r) && r.birth === '1990')).toBe(true);
   });
 
   it('reads through the plan its passing report checked, not one edited since', async () => {
     ok(await as('gat_clerk').put(gateUrl(E.code, '/plan'), { ...GOOD_PLAN, treatments: { ...GOOD_PLAN.treatments, birth: 'keep' } }));
-    const page = await openRows(db(), E.code, { limit: 100, offset: 0 });
+    const page = await openRows(env.k, db(), E.code, { limit: 100, offset: 0 });
     expect(page.rows[0]?.birth).toBe('1990');
     // The entry's pseudonym key outlives plan edits: the same person keeps the same pseudonym.
     expect(page.rows.map((r) => r.id_number)).toEqual(pseudonyms);
@@ -333,9 +335,82 @@ describe('the gate of a people dataset', () => {
     ok(await as('gat_clerk').put(gateUrl(E.code, '/plan'), { treatments: { id_number: 'drop' }, quasiIdentifiers: [], consent }));
     const r = ok(await as('gat_clerk').post(gateUrl(E.code, '/run')), 201);
     expect(r).toMatchObject({ status: 'passed', basis: 'consent', plan: { consent: { reference: 'SQ-2026-001' } } });
-    const page = await openRows(db(), E.code, { limit: 1, offset: 0 });
+    const page = await openRows(env.k, db(), E.code, { limit: 1, offset: 0 });
     expect(Object.keys(page.rows[0] ?? {})).toEqual(['name', 'region', 'birth', 'sex', 'allowance']);
     expect(page.rows[0]).toMatchObject({ region: expect.stringMatching(/^46010[56]$/), birth: expect.stringMatching(/^1990-\d{2}-\d{2}$/) });
+  });
+});
+
+describe('the key of the pseudonyms: the database alone is not enough', () => {
+  const E = { id: '', code: '' };
+  const ids = people(10).map((p) => p.id_number);
+  const published = async () => (await openRows(env.k, db(), E.code, { limit: 100, offset: 0 })).rows.map((r) => String(r.id_number));
+  const nonceOf = async () => (await db().selectFrom('opening_gate_plans').select('pseudonym_nonce').where('entry_id', '=', E.id).executeTakeFirstOrThrow()).pseudonym_nonce;
+
+  beforeAll(async () => {
+    Object.assign(E, await openEntry(PEOPLE, '城乡低保对象名册'));
+    await load(E.id, csv(PEOPLE, people(10) as unknown as Array<Record<string, string>>));
+    ok(await as('gat_clerk').put(gateUrl(E.code, '/plan'), GOOD_PLAN));
+    expect(ok(await as('gat_clerk').post(gateUrl(E.code, '/run')), 201)).toMatchObject({ status: 'passed' });
+  });
+
+  it('keeps a nonce, not a key: the column is renamed and says so', async () => {
+    const cols = await sql<{ column_name: string; note: string | null }>`
+      SELECT a.attname AS column_name, col_description(a.attrelid, a.attnum) AS note
+        FROM pg_attribute a WHERE a.attrelid = 'opening_gate_plans'::regclass AND a.attnum > 0 AND NOT a.attisdropped`.execute(db());
+    const names = cols.rows.map((c) => c.column_name);
+    expect(names).toContain('pseudonym_nonce');
+    expect(names).not.toContain('pseudonym_key');
+    expect(cols.rows.find((c) => c.column_name === 'pseudonym_nonce')?.note).toContain('Not a key on its own');
+    expect(await nonceOf()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the same nonce and platform secret give the same pseudonyms, across gate runs', async () => {
+    const before = await published();
+    const nonce = await nonceOf();
+    // The published pseudonym is the one the platform secret, the entry and the nonce give.
+    const keyed = gateKeyed(env.k, E.id, nonce);
+    expect([...before].sort()).toEqual(ids.map((id) => String(pseudonym(keyed, id))).sort());
+    expect(ok(await as('gat_clerk').post(gateUrl(E.code, '/run')), 201)).toMatchObject({ status: 'passed' });
+    expect(await nonceOf()).toBe(nonce);
+    expect(await published()).toEqual(before);
+  });
+
+  it('a report lists a pseudonymised quasi-identifier under the same pseudonyms the public reads', async () => {
+    // The ID number counted as a quasi-identifier: every person is a class of one.
+    ok(await as('gat_clerk').put(gateUrl(E.code, '/plan'), { ...GOOD_PLAN, quasiIdentifiers: ['sex', 'id_number'] }));
+    const failed = ok(await as('gat_clerk').post(gateUrl(E.code, '/run')), 201) as { status: string; examples: Array<{ values: Record<string, unknown> }> };
+    expect(failed.status).toBe('failed');
+    const keyed = gateKeyed(env.k, E.id, await nonceOf());
+    const expected = new Set(ids.map((id) => pseudonym(keyed, id)));
+    expect(failed.examples.length).toBeGreaterThan(0);
+    for (const ex of failed.examples) expect(expected.has(String(ex.values.id_number))).toBe(true);
+    ok(await as('gat_clerk').put(gateUrl(E.code, '/plan'), GOOD_PLAN));
+    expect(ok(await as('gat_clerk').post(gateUrl(E.code, '/run')), 201)).toMatchObject({ status: 'passed' });
+  });
+
+  it('another platform secret gives other pseudonyms', async () => {
+    const mine = await published();
+    const other = await openRows({ crypto: new Crypto(ephemeralKeys()) }, db(), E.code, { limit: 100, offset: 0 });
+    const theirs = other.rows.map((r) => String(r.id_number));
+    expect(theirs).toHaveLength(mine.length);
+    expect(theirs.every((p, i) => /^[0-9a-f]{16}$/.test(p) && p !== mine[i])).toBe(true);
+  });
+
+  it('the nonce alone, used as the HMAC key, does not reproduce the published pseudonyms', async () => {
+    const mine = new Set(await published());
+    const nonce = await nonceOf();
+    expect(mine.size).toBe(ids.length);
+    const fromNonce = ids.map((id) => String(pseudonym(sm3Hmac(nonce), id)));
+    expect(fromNonce.filter((p) => mine.has(p))).toEqual([]);
+  });
+
+  it('a new nonce re-keys the entry', async () => {
+    const before = await published();
+    await db().updateTable('opening_gate_plans').set({ pseudonym_nonce: 'c'.repeat(64) }).where('entry_id', '=', E.id).execute();
+    const after = await published();
+    expect(after.every((p, i) => p !== before[i])).toBe(true);
+    expect([...after].sort()).toEqual(ids.map((id) => String(pseudonym(gateKeyed(env.k, E.id, 'c'.repeat(64)), id))).sort());
   });
 });
 
@@ -354,7 +429,7 @@ describe('commercial secrets', () => {
     ok(await as('gat_clerk').put(gateUrl(E.code, '/plan'), { treatments: { turnover: 'generalise:band:5000' }, quasiIdentifiers: [] }));
     // No personal information: the only class is all 6 rows.
     expect(ok(await as('gat_clerk').post(gateUrl(E.code, '/run')), 201)).toMatchObject({ status: 'passed', basis: 'anonymised' });
-    const page = await openRows(db(), E.code, { limit: 10, offset: 0 });
+    const page = await openRows(env.k, db(), E.code, { limit: 10, offset: 0 });
     expect(page.rows.map((x) => x.turnover)).toEqual(['0-4999', '0-4999', '0-4999', '0-4999', '5000-9999', '5000-9999']);
   });
 });

@@ -6,7 +6,7 @@
  * it. After each load of an entry with a plan the check runs again for the new version, inside the
  * load's commit (ingest/hooks.ts), so a new version is never open on an old version's report.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { audit } from '../../kernel/audit.js';
 import { actorOf, hasOrgRole, hasUserRole, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import { SYSTEM_ACTOR, type Kernel } from '../../kernel/context.js';
@@ -14,7 +14,8 @@ import type { Executor, Trx } from '../../kernel/db.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { liveSource } from '../delivery/repo.js';
-import { isDirectIdentifier, pseudonym, sm3Hmac } from '../privacy/anonymity.js';
+import { isDirectIdentifier, pseudonym, type Keyed } from '../privacy/anonymity.js';
+import { gateKeyed, newPseudonymNonce } from './gate.keys.js';
 import * as repo from './gate.repo.js';
 import {
   ART_GATE,
@@ -237,7 +238,7 @@ export async function savePlan(k: Kernel, auth: AuthContext, code: string, input
       sensitive: plan.sensitive,
       min_l: plan.minL,
       consent: plan.consent ? JSON.stringify(plan.consent) : null,
-      pseudonym_key: randomBytes(32).toString('hex'),
+      pseudonym_nonce: newPseudonymNonce(),
       updated_by: auth.user.id,
       updated_at: now,
     });
@@ -279,7 +280,7 @@ interface Measured {
 const problemText = (ps: readonly GateProblem[]) => ps.map((p) => `${p.field}：${p.message}`).join('；');
 
 /** The check itself: the plan's problems first, then consent, then k-anonymity (and l-diversity) counted in SQL. */
-async function measure(db: Executor, src: GateSource, plan: GatePlan, kValue: number, pseudonymKey: string | null): Promise<Measured> {
+async function measure(db: Executor, src: GateSource, plan: GatePlan, kValue: number, keyed: Keyed | null): Promise<Measured> {
   const none = { classes: 0, smallest: null, classesBelowK: 0, rowsBelowK: 0, examples: [], l: null };
   if (!needsGate(src.fields)) {
     return { status: 'passed', basis: 'not_needed', reason: '数据项不含个人信息或商业秘密，无须匿名化审查', rows: await repo.countRows(db, src.table), problems: [], ...none };
@@ -301,7 +302,6 @@ async function measure(db: Executor, src: GateSource, plan: GatePlan, kValue: nu
   let examples: GateExample[] = [];
   if (stats.classesBelowK > 0) {
     // Values shown as published: generalised in SQL, pseudonymised here, dates as dates.
-    const keyed = pseudonymKey ? sm3Hmac(pseudonymKey) : null;
     const shown = (f: GateField, v: unknown) => {
       const value = v instanceof Date ? v.toISOString().slice(0, 10) : v;
       return treatmentOf(plan, f.name)?.kind === 'pseudonymise' ? (keyed ? pseudonym(keyed, value) : null) : value;
@@ -339,7 +339,7 @@ export async function runGateOn(k: Kernel, trx: Trx, src: GateSource, trigger: '
   const row = await repo.findPlan(trx, src.entryId);
   const plan = row ? repo.planOf(row) : EMPTY_PLAN;
   const kValue = gateK(k);
-  const m = await measure(trx, src, plan, kValue, row?.pseudonym_key ?? null);
+  const m = await measure(trx, src, plan, kValue, row ? gateKeyed(k, src.entryId, row.pseudonym_nonce) : null);
   const report = await repo.insertReport(trx, {
     id: randomUUID(),
     entry_id: src.entryId,

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kernel } from '../../kernel/context.js';
-import { openApiRateLimit } from './rate-limit.js';
+import { openApiRateLimit, openDownloadRateLimit } from './rate-limit.js';
 import { attachmentHeader } from './rules.js';
 import { CodeParams, DownloadQuery, EntriesQuery, FeaturedBody, ReportQuery, RowsQuery } from './schema.js';
 import * as open from './service.js';
@@ -37,10 +37,11 @@ export const openingRoutes: FastifyPluginAsync<{ kernel: Kernel }> = async (app,
       schema: {
         tags,
         summary: '下载无条件开放数据（CSV/XLSX/JSON）；无需登录',
-        description: '有条件开放数据须申请（000 第二十条）：未登录 401，已登录 403；未通过匿名化审查或尚无数据 409（000 第十九条）。每次下载计入使用量并留痕。',
+        description: `有条件开放数据须申请（000 第二十条）：未登录 401，已登录 403；未通过匿名化审查或尚无数据 409（000 第十九条）。每次下载计入使用量并留痕。限流（与开放数据接口分别计数）：未登录且未使用 API 密钥时每个 IP 每分钟 ${k.config.openDownloadRateLimitPerMinute} 次；登录或使用 API 密钥每分钟 ${k.config.openDownloadKeyRateLimitPerMinute} 次；超出返回 429 并带 Retry-After 响应头。`,
         params: CodeParams,
         querystring: DownloadQuery,
       },
+      config: openDownloadRateLimit(k),
     },
     async (req, reply) => {
       const format = req.query.format ?? 'csv';
