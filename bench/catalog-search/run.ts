@@ -13,6 +13,9 @@
  * over the same text the index holds (name, description, data items, category, usage conditions),
  * and — for reference — over name and description only, the cheapest scan anyone would write.
  * Targets on PostgreSQL: p95 < 50 ms and ≥ 20× faster than the scan of the same text (medians).
+ * The open catalog of the same generated catalog (its unconditionally and conditionally open
+ * entries) is timed too, through the portal's `listOpenEntries` and CKAN's `package_search`: words,
+ * browsing pages deep into the catalog, the order by name, each with its facets (no target).
  *
  * Prints a table and then one `BENCH_JSON {...}` line. Timings never go into tests.
  */
@@ -21,6 +24,8 @@ import { sql } from 'kysely';
 import { chooseDatabases, fmt, machineFacts, parseCommandLine, positiveInt, printMachine, round, table } from '../common.js';
 import { searchEntries } from '../../src/modules/catalog/search.service.js';
 import { parseQuery, tsQueryText } from '../../src/modules/catalog/search.js';
+import { runAction } from '../../src/modules/opening/ckan.js';
+import { listOpenEntries } from '../../src/modules/opening/service.js';
 import {
   benchAuth,
   generateQueries,
@@ -120,6 +125,15 @@ async function main() {
       const oneWord = queries.slice(0, 50).map((q) => ({ ...q, q: q.words[0] }));
       const oneWordMs = await timeEach(oneWord, (q) => searchEntries(k, auth, input(q)));
 
+      // The open catalog over the same entries: the portal's list and CKAN's package_search, each with its facets.
+      const openCount = Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM catalog_versions WHERE status = 'published' AND open_attr IN ('unconditional', 'conditional')`.execute(k.db.kysely)).rows[0]?.n ?? 0);
+      const openWords = queries.slice(0, 50);
+      const openSearchMs = await timeEach(openWords, (q) => listOpenEntries(k, { q: q.q, limit: 20 }));
+      const openBrowseMs = await timeEach(browse.map((_, i) => (i * 997) % Math.max(1, openCount)), (offset) => listOpenEntries(k, { sort: 'newest', limit: 20, offset }));
+      const openNameMs = await timeEach(browse.slice(0, 10), () => listOpenEntries(k, { sort: 'name', limit: 20 }));
+      const ckan = { k, auth: null, base: 'http://bench.invalid', meta: { ip: '127.0.0.1' } };
+      const ckanMs = await timeEach(openWords.slice(0, 20), (q) => runAction(ckan, 'package_search', { q: q.q, rows: '20', 'facet.field': '["organization","res_format","tags","license_id"]' }));
+
       // Recall against the scan (untimed): ILIKE matches the index misses.
       let scanned = 0;
       let missed = 0;
@@ -153,6 +167,10 @@ async function main() {
             row('bare GIN match count (same words)', latency(indexMs), 'the index alone: no facets, ranking, page'),
             row('searchEntries: 1 word + facets + page', latency(oneWordMs), 'first word of 50 of the queries'),
             row('searchEntries: no words (browse)', latency(browseMs), 'facets over the whole published catalog, newest first'),
+            row('listOpenEntries: words + 4 facets', latency(openSearchMs), `the open catalog: ${fmt(openCount)} entries; by relevance`),
+            row('listOpenEntries: browse, deep pages', latency(openBrowseMs), 'newest first, pages anywhere in the open catalog'),
+            row('listOpenEntries: by name', latency(openNameMs), 'Chinese collation: the names of the matches sorted in the process'),
+            row('package_search: words + 4 facets', latency(ckanMs), 'CKAN: page of 20 package dicts'),
           ],
         ),
       );
@@ -178,6 +196,7 @@ async function main() {
         index_only: latency(indexMs),
         one_word: latency(oneWordMs),
         browse: latency(browseMs),
+        open_catalog: { entries: openCount, words: latency(openSearchMs), browse: latency(openBrowseMs), by_name: latency(openNameMs), package_search: latency(ckanMs) },
         matches: { p50: pct(totals, 50), p95: pct(totals, 95), max: Math.max(...totals) },
         speedup_p50: speedup,
         speedup_p95: speedupP95,

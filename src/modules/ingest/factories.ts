@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuthContext } from '../../kernel/auth.js';
 import type { Kernel } from '../../kernel/context.js';
+import type { Executor } from '../../kernel/db.js';
 import * as identityRepo from '../identity/repo.js';
 import { authFromRow } from '../identity/views.js';
 import { versionColumns } from '../catalog/repo.js';
@@ -70,11 +71,24 @@ async function insertPublishedVersion(k: Kernel, entryId: string, version: numbe
     .execute();
 }
 
+let lastTestSeq = 900;
+
+/**
+ * The sequence number of an entry a test makes for an org: past the org's highest (the demo's, and
+ * those registered through the API, which take the highest plus one) and past every number this
+ * process handed out, so entries made one after another or at once never collide.
+ */
+export async function nextTestEntrySeq(db: Executor, orgId: string): Promise<number> {
+  const top = await db.selectFrom('catalog_entries').select((eb) => eb.fn.max('seq').as('max')).where('provider_org_id', '=', orgId).executeTakeFirst();
+  lastTestSeq = Math.max(Number(top?.max ?? 0) + 1, lastTestSeq + 1);
+  return lastTestSeq;
+}
+
 /** Inserts a published entry (version 1) of the org whose name is given; returns its id. */
 export async function makePublishedEntry(k: Kernel, orgName: string, fields: CatalogField[] = PEOPLE_FIELDS, name = '测试人口数据', opts: EntryOptions = {}): Promise<string> {
   const db = k.db.kysely;
   const org = await db.selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', orgName).executeTakeFirstOrThrow();
-  const seq = 900 + Math.floor(Math.random() * 99_000);
+  const seq = await nextTestEntrySeq(db, org.id);
   const id = randomUUID();
   const now = k.clock.now();
   await db

@@ -9,18 +9,21 @@
  *   otherwise one HTML resource — the application page of conditional data (000 第二十条), or the
  *   dataset page;
  * - `package_search` takes Solr's `q`, `fq` (`field:value`, `+`/`-`, quotes), `sort`, `rows`,
- *   `start`, `facet.field`; it runs on the portal's own search (rules.ts), not on Solr.
+ *   `start`, `facet.field`; it runs on the portal's own search, not on Solr: terms, facets, sort
+ *   and paging are SQL over the open catalog (repo.ts `searchOpen`), the package dicts are built
+ *   for the page only.
  *
  * Errors have CKAN's envelope and statuses: 404 Not Found Error, 409 Validation Error (and Search
  * Query Error), 403 Authorization Error; an unknown action is CKAN's 400 "Bad request - Action
  * name not known: …" string.
  */
+import { sql, type RawBuilder } from 'kysely';
 import type { AuthContext } from '../../kernel/auth.js';
 import type { Kernel } from '../../kernel/context.js';
-import { openAccess } from './open-data.js';
 import * as repo from './repo.js';
-import { lastUpdate, OPEN_ATTR_LABELS, PRIORITY_AREA_LABELS, qualityPercent, sortCandidates, tagsOf, UPDATE_FREQUENCY_LABELS, type Candidate, type DownloadFormat } from './rules.js';
-import { ckanNameOf, downloadUrl, readRows, type ReadMeta } from './service.js';
+import { OPEN_COLUMNS as C, priorityTagSql, type FacetQuery } from './repo.js';
+import { lastUpdate, OPEN_ATTR_LABELS, PRIORITY_AREA_LABELS, qualityPercent, tagsOf, UPDATE_FREQUENCY_LABELS, ZH, type Candidate, type DownloadFormat, type FacetCount, type SortKeys } from './rules.js';
+import { candidatesIn, ckanNameOf, downloadUrl, readRows, type ReadMeta } from './service.js';
 
 export const CKAN_VERSION = '2.10.4';
 
@@ -197,6 +200,50 @@ export function checkTerms(terms: readonly FqTerm[]): void {
   }
 }
 
+/**
+ * The values of an index field over the open catalog's rows in SQL (a `text[]`), as `valuesOf`
+ * gives them for one package: the two must say the same (catalog-sql.test.ts compares them).
+ */
+function valuesSql(field: string): RawBuilder<unknown> {
+  switch (field) {
+    case 'organization':
+      return sql`ARRAY[${C.orgName}]`;
+    case 'owner_org':
+      return sql`ARRAY[${C.providerId}::text]`;
+    case 'res_format':
+      return sql`(CASE WHEN ${C.downloadable} THEN ARRAY[${sql.join(FORMATS.map((f) => f.label))}]::text[] ELSE ARRAY['HTML']::text[] END)`;
+    case 'tags':
+      return sql`(ARRAY[${C.domain}] || ARRAY(SELECT ${priorityTagSql(sql`pa`)} FROM unnest(${C.priorityAreas}) pa))`;
+    case 'name':
+      return sql`ARRAY[${C.ckanName}]`;
+    case 'id':
+      return sql`ARRAY[${C.entryId}::text]`;
+    case 'license_id':
+      return sql`ARRAY[CASE ${C.openAttr} WHEN 'unconditional' THEN ${LICENSES.unconditional.id} ELSE ${LICENSES.conditional.id} END]`;
+    case 'open_attr':
+      return sql`ARRAY[${C.openAttr}]`;
+    case 'update_frequency':
+      return sql`ARRAY[${C.updateFrequency}]`;
+    case 'dataset_type':
+    case 'type':
+      return sql`ARRAY['dataset']::text[]`;
+    case 'capacity':
+      return sql`ARRAY['public']::text[]`;
+    case 'state':
+      return sql`ARRAY['active']::text[]`;
+    case 'title':
+      return sql`ARRAY[${C.name}]`;
+    default:
+      return sql`ARRAY[]::text[]`;
+  }
+}
+
+/** A term as a condition on the open catalog's rows, as `passesTerms` decides it (`*` matches anything; values compared in any case). */
+export function termSql(t: FqTerm): RawBuilder<boolean> {
+  const match = t.value === '*' ? sql<boolean>`true` : sql<boolean>`EXISTS (SELECT 1 FROM unnest(${valuesSql(t.field)}::text[]) fv WHERE lower(fv) = ${t.value.toLowerCase()})`;
+  return t.negate ? sql<boolean>`NOT ${match}` : match;
+}
+
 type SortKey = { key: 'score' | 'metadata_modified' | 'metadata_created' | 'name' | 'title_string' | 'views_recent' | 'views_total'; desc: boolean };
 
 /** CKAN's `sort`: `score desc, metadata_modified desc` (the default), `name asc`, `metadata_modified desc`… */
@@ -213,8 +260,8 @@ export function parseSort(sort: string | undefined): SortKey[] {
 }
 
 /** Orders packages by the sort keys, then by name. */
-export function sortPackages(ps: readonly IndexedPackage[], keys: readonly SortKey[]): IndexedPackage[] {
-  const value = (p: IndexedPackage, k: SortKey['key']): number | string => {
+export function sortPackages<P extends { c: SortKeys }>(ps: readonly P[], keys: readonly SortKey[]): P[] {
+  const value = (p: P, k: SortKey['key']): number | string => {
     switch (k) {
       case 'score':
         return p.c.score;
@@ -235,11 +282,44 @@ export function sortPackages(ps: readonly IndexedPackage[], keys: readonly SortK
     for (const k of keys) {
       const x = value(a, k.key);
       const y = value(b, k.key);
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN');
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : ZH.compare(String(x), String(y));
       if (c !== 0) return k.desc ? -c : c;
     }
     return ckanNameOf(a.c.code) < ckanNameOf(b.c.code) ? -1 : 1;
   });
+}
+
+/**
+ * CKAN package names sort in Chinese collation as their characters do in this order (checked in
+ * rules.test.ts and catalog-sql.test.ts): `_`, `-`, digits, letters. Mapped onto letters in byte order, SQL sorts them the
+ * same on both engines without a collation of its own.
+ */
+const NAME_CHARS = '_-0123456789abcdefghijklmnopqrstuvwxyz';
+const NAME_RANKS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl';
+
+/** A package name as the letters its characters rank as: what `sortSql` compares (SQL's `translate`). */
+export const nameRank = (name: string) => [...name].map((ch) => NAME_RANKS[NAME_CHARS.indexOf(ch)] ?? ch).join('');
+
+/** The order of the sort keys in SQL, then by name; `keys` where a key needs Chinese collation (titles), sorted by `sortPackages`. */
+function sortSql(keys: readonly SortKey[]): RawBuilder<unknown> | 'keys' {
+  if (keys.some((k) => k.key === 'title_string')) return 'keys';
+  const expr = (k: SortKey['key']): RawBuilder<unknown> => {
+    switch (k) {
+      case 'score':
+        return C.score;
+      case 'metadata_modified':
+        return C.updatedMs;
+      case 'metadata_created':
+        return C.publishedMs;
+      case 'name':
+        return sql`translate(${C.ckanName}, ${NAME_CHARS}, ${NAME_RANKS}) COLLATE "C"`;
+      case 'views_recent':
+      case 'views_total':
+      case 'title_string':
+        return sql`(${C.downloads} + ${C.apiCalls})`;
+    }
+  };
+  return sql.join([...keys.map((k) => sql`${expr(k.key)} ${sql.raw(k.desc ? 'DESC' : 'ASC')}`), sql`${C.ckanName} COLLATE "C"`, C.entryId]);
 }
 
 /** CKAN's timestamps: UTC, no zone, microseconds. */
@@ -277,26 +357,40 @@ interface Org {
   created_at: Date;
 }
 
-/** Everything a request needs: the open entries, which may be downloaded, their providers. */
-interface CkanCatalog {
+/** Packages and their providers. */
+interface CkanPage {
   packages: IndexedPackage[];
   orgs: Map<string, Org>;
 }
 
-async function loadCatalog(k: Kernel, q: string | null = null): Promise<CkanCatalog> {
-  const cands = await repo.openCandidates(k.db.kysely, q);
+/** The packages of these entry ids, in this order, with their providers: reads of the page only. */
+async function packagesIn(k: Kernel, ids: readonly string[]): Promise<CkanPage> {
+  const cands = await candidatesIn(k, ids);
   const orgs = new Map((await repo.providerOrgs(k.db.kysely, [...new Set(cands.map((c) => c.providerId))])).map((o) => [o.id, o]));
-  const downloadable = await Promise.all(cands.map(async (c) => c.openAttr === 'unconditional' && c.rows !== null && (await openAccess(k.db.kysely, c.code)).ok));
-  const packages = cands.map((c, i) => {
+  const packages = cands.map((c) => {
     const org = orgs.get(c.providerId);
     return {
       c,
       organization: org ? orgNameOf(org) : `org-${c.providerId}`,
-      formats: downloadable[i] ? FORMATS.map((f) => f.label) : ['HTML'],
+      formats: c.downloadable === true ? FORMATS.map((f) => f.label) : ['HTML'],
       licenseId: LICENSES[c.openAttr].id,
     };
   });
   return { packages, orgs };
+}
+
+/** The one package meeting `where` (an id, a name…), or none. */
+async function onePackage(k: Kernel, where: RawBuilder<boolean>): Promise<{ pkg: IndexedPackage; orgs: Map<string, Org> } | null> {
+  const r = await repo.searchOpen(k.db.kysely, { where: [where], needs: { ckan: true }, order: sql`${C.code} COLLATE "C"`, limit: 1, offset: 0 });
+  const page = await packagesIn(k, r.ids);
+  const pkg = page.packages[0];
+  return pkg ? { pkg, orgs: page.orgs } : null;
+}
+
+/** Package counts of the providers of open data: one count per provider, made in SQL. */
+async function countsByOrg(k: Kernel, where: RawBuilder<boolean>[] = []): Promise<Map<string, number>> {
+  const r = await repo.searchOpen(k.db.kysely, { where, needs: { ckan: true }, order: C.entryId, limit: 0, offset: 0, facets: [{ name: 'owner_org', values: { one: sql`${C.providerId}::text` }, where: repo.andAll(where) }] });
+  return new Map(r.facets.map((f) => [f.value, f.count]));
 }
 
 function organizationView(o: Org, packageCount: number, base: string) {
@@ -447,29 +541,6 @@ async function packageViews(k: Kernel, ps: readonly IndexedPackage[], orgs: Map<
   });
 }
 
-/** Package counts by provider. */
-const countByOrg = (ps: readonly IndexedPackage[]) => {
-  const m = new Map<string, number>();
-  for (const p of ps) m.set(p.c.providerId, (m.get(p.c.providerId) ?? 0) + 1);
-  return m;
-};
-
-/** The organization of an id or name, among the providers of open data. */
-function findOrg(cat: CkanCatalog, id: string): Org {
-  const want = id.trim().toLowerCase();
-  const org = [...cat.orgs.values()].find((o) => o.id === want || orgNameOf(o) === want);
-  if (!org) throw notFound('Organization was not found.');
-  return org;
-}
-
-/** The package of an id, name or entry code. */
-function findPackage(cat: CkanCatalog, id: string): IndexedPackage {
-  const want = id.trim();
-  const p = cat.packages.find((x) => x.c.entryId === want.toLowerCase() || ckanNameOf(x.c.code) === want.toLowerCase() || x.c.code === want);
-  if (!p) throw notFound('Dataset not found');
-  return p;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Actions
 
@@ -482,20 +553,29 @@ export interface CkanContext {
 
 const FACET_FIELDS_DEFAULT: string[] = [];
 
-/** Facet counts over the result set (as Solr counts them): `facets` and `search_facets`. */
-function facetsOf(ps: readonly IndexedPackage[], fields: readonly string[], limit: number, mincount: number, cat: CkanCatalog) {
+/**
+ * Facet counts over the result set (as Solr counts them): `facets` and `search_facets`. Counted in
+ * SQL (repo.ts `searchOpen`, at most `limit` values each); ordered here as before, by count then value.
+ */
+function facetQueries(fields: readonly string[], matched: RawBuilder<boolean>, limit: number, mincount: number): FacetQuery[] {
+  return fields.map((field) => ({
+    name: field,
+    values: { many: valuesSql(field) },
+    where: matched,
+    minCount: Math.max(mincount, 1),
+    ...(limit < 0 ? {} : { limit }),
+  }));
+}
+
+function facetsView(fields: readonly string[], counts: readonly FacetCount[]) {
   const facets: Record<string, Record<string, number>> = {};
   const search: Record<string, { items: Array<{ count: number; display_name: string; name: string }>; title: string }> = {};
   for (const field of fields) {
-    const counts = new Map<string, number>();
-    for (const p of ps) for (const v of new Set(valuesOf(p, field))) counts.set(v, (counts.get(v) ?? 0) + 1);
-    const items = [...counts]
-      .filter(([, n]) => n >= mincount)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, limit < 0 ? undefined : limit);
+    const mine = counts.filter((c) => c.facet === field);
+    const items = mine.map((c): [string, number] => [c.value, c.count]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     facets[field] = Object.fromEntries(items);
     const display = (v: string) => {
-      if (field === 'organization') return [...cat.orgs.values()].find((o) => orgNameOf(o) === v)?.name ?? v;
+      if (field === 'organization') return mine.find((c) => c.value === v)?.label ?? v;
       if (field === 'open_attr') return OPEN_ATTR_LABELS[v as 'unconditional'] ?? v;
       if (field === 'update_frequency') return UPDATE_FREQUENCY_LABELS[v] ?? v;
       return v;
@@ -537,8 +617,9 @@ export async function runAction(ctx: CkanContext, action: CkanAction, p: Params)
     case 'package_list': {
       const limit = intParam(p, 'limit', Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
       const offset = intParam(p, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-      const cat = await loadCatalog(k);
-      return cat.packages.map((x) => ckanNameOf(x.c.code)).sort().slice(offset, offset + limit);
+      // Names are [a-z0-9_-]: their byte order is `sort()`'s.
+      const r = await repo.searchOpen(k.db.kysely, { where: [], needs: { ckan: true }, order: sql`${C.ckanName} COLLATE "C", ${C.entryId}`, limit: limit >= Number.MAX_SAFE_INTEGER ? null : limit, offset });
+      return r.codes.map(ckanNameOf);
     }
     case 'package_search': {
       const rows = intParam(p, 'rows', 10, 0, 1000);
@@ -553,22 +634,41 @@ export async function runAction(ctx: CkanContext, action: CkanAction, p: Params)
       checkTerms(terms);
       if (fq.rest.trim() && fq.rest.trim() !== '*:*') throw new CkanError(409, 'Search Query Error', `Search error: fq must be field:value terms, got '${fq.rest}'`);
       const words = [q.rest, ...q.terms.filter((t) => t.field === 'text').map((t) => t.value)].join(' ').trim();
-      const cat = await loadCatalog(k, words || null);
-      const matched = cat.packages.filter((x) => passesTerms(x, terms.filter((t) => t.field !== 'text')));
       // Without words there is no relevance: the default then falls back to the next key.
-      const ordered = sortPackages(matched, words ? keys : keys.filter((x) => x.key !== 'score'));
+      const sortKeys = words ? keys : keys.filter((x) => x.key !== 'score');
       const facetFields = listParam(p, 'facet.field') ?? FACET_FIELDS_DEFAULT;
       for (const f of facetFields) if (!(INDEX_FIELDS as readonly string[]).includes(f)) throw new CkanError(409, 'Search Query Error', `Search error: undefined field ${f}`);
-      const { facets, search_facets } = facetsOf(matched, facetFields, intParam(p, 'facet.limit', 50, -1, 1000), intParam(p, 'facet.mincount', 1, 0, 1_000_000), cat);
-      const page = ordered.slice(start, start + rows);
-      const results = await packageViews(k, page, cat.orgs, base);
-      return { count: matched.length, facets, results, sort: sortText?.trim() || 'score desc, metadata_modified desc', search_facets };
+      const facetLimit = intParam(p, 'facet.limit', 50, -1, 1000);
+      const facetMin = intParam(p, 'facet.mincount', 1, 0, 1_000_000);
+      const where = terms.filter((t) => t.field !== 'text').map(termSql);
+      const order = sortSql(sortKeys);
+      const fieldsRead = [...terms.map((t) => t.field), ...facetFields];
+      const r = await repo.searchOpen(k.db.kysely, {
+        q: words || null,
+        where,
+        needs: {
+          ckan: true,
+          score: sortKeys.some((x) => x.key === 'score'),
+          usage: sortKeys.some((x) => x.key === 'views_recent' || x.key === 'views_total'),
+          downloadable: fieldsRead.includes('res_format'),
+        },
+        order,
+        limit: rows,
+        offset: start,
+        facets: facetQueries(facetFields, repo.andAll(where), facetLimit, facetMin),
+      });
+      const ids = order === 'keys' ? sortPackages(r.keys.map((c) => ({ c })), sortKeys).slice(start, start + rows).map((x) => x.c.entryId) : r.ids;
+      const page = await packagesIn(k, ids);
+      const { facets, search_facets } = facetsView(facetFields, r.facets);
+      const results = await packageViews(k, page.packages, page.orgs, base);
+      return { count: r.total, facets, results, sort: sortText?.trim() || 'score desc, metadata_modified desc', search_facets };
     }
     case 'package_show': {
       const id = required(p, 'id');
-      const cat = await loadCatalog(k);
-      const pkg = findPackage(cat, id);
-      const [view] = await packageViews(k, [pkg], cat.orgs, base);
+      const want = id.trim();
+      const found = await onePackage(k, sql<boolean>`(${C.entryId}::text = ${want.toLowerCase()} OR ${C.ckanName} = ${want.toLowerCase()} OR ${C.code} = ${want})`);
+      if (!found) throw notFound('Dataset not found');
+      const [view] = await packageViews(k, [found.pkg], found.orgs, base);
       return view;
     }
     case 'organization_list': {
@@ -577,9 +677,8 @@ export async function runAction(ctx: CkanContext, action: CkanAction, p: Params)
       const offset = intParam(p, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
       const [key = 'title', dir = 'asc'] = (strParam(p, 'sort') ?? 'title asc').trim().split(/\s+/);
       if (!['name', 'title', 'package_count'].includes(key) || !['asc', 'desc'].includes(dir)) throw invalid('sort', 'Cannot sort by field `' + key + '`');
-      const cat = await loadCatalog(k);
-      const counts = countByOrg(cat.packages);
-      const orgs = [...cat.orgs.values()].sort((a, b) => {
+      const counts = await countsByOrg(k);
+      const orgs = (await repo.providerOrgs(k.db.kysely, [...counts.keys()])).sort((a, b) => {
         const c = key === 'package_count' ? (counts.get(a.id) ?? 0) - (counts.get(b.id) ?? 0) : key === 'name' ? (orgNameOf(a) < orgNameOf(b) ? -1 : 1) : a.name.localeCompare(b.name, 'zh-CN');
         return dir === 'desc' ? -c : c;
       });
@@ -589,22 +688,25 @@ export async function runAction(ctx: CkanContext, action: CkanAction, p: Params)
     case 'organization_show': {
       const id = required(p, 'id');
       const includeDatasets = boolParam(p, 'include_datasets', false);
-      const cat = await loadCatalog(k);
-      const org = findOrg(cat, id);
-      const mine = cat.packages.filter((x) => x.c.providerId === org.id);
-      const view = { ...organizationView(org, mine.length, base), extras: [], groups: [], tags: [], users: [] };
+      // Among the providers of open data, by id or name.
+      const want = id.trim().toLowerCase();
+      const counts = await countsByOrg(k, [sql<boolean>`(${C.providerId}::text = ${want} OR ${C.orgName} = ${want})`]);
+      const [org] = await repo.providerOrgs(k.db.kysely, [...counts.keys()]);
+      if (!org) throw notFound('Organization was not found.');
+      const view = { ...organizationView(org, counts.get(org.id) ?? 0, base), extras: [], groups: [], tags: [], users: [] };
       if (!includeDatasets) return view;
-      const packages = await packageViews(k, sortPackages(mine, [{ key: 'name', desc: false }]).slice(0, 1000), cat.orgs, base);
+      const mine = await repo.searchOpen(k.db.kysely, { where: [sql<boolean>`${C.providerId} = ${org.id}`], needs: { ckan: true }, order: sortSql([{ key: 'name', desc: false }]), limit: 1000, offset: 0 });
+      const page = await packagesIn(k, mine.ids);
+      const packages = await packageViews(k, page.packages, page.orgs, base);
       return { ...view, packages };
     }
     case 'resource_show': {
       const id = required(p, 'id');
       const parsed = parseResourceId(id);
       if (!parsed) throw notFound('Resource was not found.');
-      const cat = await loadCatalog(k);
-      const pkg = cat.packages.find((x) => x.c.entryId === parsed.entryId);
-      if (!pkg) throw notFound('Resource was not found.');
-      const [view] = await packageViews(k, [pkg], cat.orgs, base);
+      const found = await onePackage(k, sql<boolean>`${C.entryId}::text = ${parsed.entryId}`);
+      if (!found) throw notFound('Resource was not found.');
+      const [view] = await packageViews(k, [found.pkg], found.orgs, base);
       const res = view?.resources.find((r) => r.id === resourceId(parsed.entryId, parsed.kind));
       if (!res) throw notFound('Resource was not found.');
       return res;
@@ -649,8 +751,7 @@ async function datastoreSearch(ctx: CkanContext, p: Params) {
   const fields = listParam(p, 'fields');
   const sort = datastoreSort(strParam(p, 'sort'));
   const includeTotal = boolParam(p, 'include_total', true);
-  const cat = await loadCatalog(ctx.k);
-  const pkg = cat.packages.find((x) => x.c.entryId === parsed.entryId);
+  const pkg = (await onePackage(ctx.k, sql<boolean>`${C.entryId}::text = ${parsed.entryId}`))?.pkg;
   if (!pkg || pkg.formats[0] === 'HTML') {
     if (pkg?.c.openAttr === 'conditional') throw new CkanError(403, 'Authorization Error', `Access denied: 有条件开放数据须经申请并获同意后获取（000 第二十条）`);
     throw notFound(`Resource "${id}" was not found.`);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel/context.js';
 import { versionColumns } from '../catalog/repo.js';
 import { indexVersion } from '../catalog/search.js';
+import { nextTestEntrySeq } from '../ingest/factories.js';
 import type { Attr, CatalogField } from '../catalog/tables.js';
 
 /** Monthly figures without personal information. */
@@ -27,7 +28,7 @@ export interface OpenEntryOptions {
 export async function makeOpenEntry(k: Kernel, orgName: string, name: string, fields: CatalogField[] = STATS_FIELDS, opts: OpenEntryOptions = {}): Promise<{ id: string; code: string; versionId: string }> {
   const db = k.db.kysely;
   const org = await db.selectFrom('orgs').select(['id', 'uscc', 'region_code']).where('name', '=', orgName).executeTakeFirstOrThrow();
-  const seq = 900 + Math.floor(Math.random() * 99_000);
+  const seq = await nextTestEntrySeq(db, org.id);
   const id = randomUUID();
   const versionId = randomUUID();
   const code = `${org.region_code}-${org.uscc ?? ''}-T${seq}`;

@@ -9,13 +9,15 @@
  * live version's latest gate report passed, and through the plan that report checked.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { Kernel } from '../../kernel/context.js';
 import type { Executor } from '../../kernel/db.js';
 import { AppError, type ErrorCode } from '../../kernel/errors.js';
 import { liveSource } from '../delivery/repo.js';
 import { outValue, typedValue, type FieldType } from '../delivery/rules.js';
 import { quoteIdent } from '../ingest/copy.js';
 import { SQL_TYPES } from '../ingest/validators.js';
-import { pseudonym, sm3Hmac, type Keyed } from '../privacy/anonymity.js';
+import { pseudonym, type Keyed } from '../privacy/anonymity.js';
+import { gateKeyed } from './gate.keys.js';
 import { findPlan, latestReport, planOf, publishedEntry, versionRows } from './gate.repo.js';
 import { ART_GATE, mergedFields, needsGate, treatedColumns, treatmentLabel, treatmentText, type TreatedColumn } from './gate.rules.js';
 import { colRef, treatedSql } from './gate.sql.js';
@@ -49,6 +51,12 @@ interface OpenSource {
   total: number;
   columns: TreatedColumn[];
   keys: string[];
+  /** The plan's pseudonym nonce when a column is pseudonymised (the key also needs the platform secret). */
+  nonce: string | null;
+}
+
+/** An open source with the keyed function of its pseudonyms, for reads that deliver rows. */
+interface KeyedSource extends OpenSource {
   keyed: Keyed | null;
 }
 
@@ -91,7 +99,7 @@ async function resolve(db: Executor, code: string): Promise<Resolved> {
       columns,
       // Rows follow the key while every key field is served as it is; else the table's own order.
       keys: keys.length > 0 && keys.every((kf) => kept.has(kf)) ? keys : [],
-      keyed: columns.some((c) => c.treatment.kind === 'pseudonymise') && planRow ? sm3Hmac(planRow.pseudonym_key) : null,
+      nonce: columns.some((c) => c.treatment.kind === 'pseudonymise') && planRow ? planRow.pseudonym_nonce : null,
     },
   };
 }
@@ -117,14 +125,14 @@ const ERROR_CODES: Record<403 | 404 | 409, ErrorCode> = { 403: 'FORBIDDEN', 404:
 export const accessError = (r: Extract<OpenAccess, { ok: false }>): AppError =>
   new AppError(ERROR_CODES[r.status], r.reason, { ...(r.source ? { source: r.source } : {}), details: { reason: r.code } });
 
-async function mustResolve(db: Executor, code: string): Promise<OpenSource> {
+async function mustResolve(k: Pick<Kernel, 'crypto'>, db: Executor, code: string): Promise<KeyedSource> {
   const r = await resolve(db, code);
   if (!r.ok) throw accessError(r);
-  return r.source;
+  return { ...r.source, keyed: r.source.nonce === null ? null : gateKeyed(k, r.source.entryId, r.source.nonce) };
 }
 
 /** A row as it leaves: kept values typed, generalised ones as text, pseudonymised ones replaced. */
-function outRow(src: OpenSource, cols: readonly TreatedColumn[], row: Record<string, unknown>): Record<string, unknown> {
+function outRow(src: KeyedSource, cols: readonly TreatedColumn[], row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of cols) {
     const v = row[c.name];
@@ -149,9 +157,13 @@ export interface OpenRowsOptions {
 
 const invalid = (field: string, message: string) => new AppError('VALIDATION', `${field}：${message}`, { fields: [{ field, message }] });
 
-/** Rows of the open version, treatments applied, in key order. filters: exact match on open columns; q: full-text-ish contains over string columns. */
-export async function openRows(db: Executor, code: string, opts: OpenRowsOptions): Promise<{ columns: OpenColumn[]; rows: Record<string, unknown>[]; total: number }> {
-  const src = await mustResolve(db, code);
+/**
+ * Rows of the open version, treatments applied, in key order. filters: exact match on open
+ * columns; q: full-text-ish contains over string columns. `k` brings the platform secret the
+ * pseudonyms are keyed with.
+ */
+export async function openRows(k: Pick<Kernel, 'crypto'>, db: Executor, code: string, opts: OpenRowsOptions): Promise<{ columns: OpenColumn[]; rows: Record<string, unknown>[]; total: number }> {
+  const src = await mustResolve(k, db, code);
   const byName = new Map(src.columns.map((c) => [c.name, c]));
   const known = (field: string) => {
     const c = byName.get(field);
@@ -204,9 +216,9 @@ export async function openRows(db: Executor, code: string, opts: OpenRowsOptions
 
 export const STREAM_BATCH = 1000;
 
-/** All rows, streamed in batches, for downloads. */
-export async function* openRowStream(db: Executor, code: string): AsyncIterable<Record<string, unknown>[]> {
-  const src = await mustResolve(db, code);
+/** All rows, streamed in batches, for downloads (`k`: the platform secret of the pseudonyms). */
+export async function* openRowStream(k: Pick<Kernel, 'crypto'>, db: Executor, code: string): AsyncIterable<Record<string, unknown>[]> {
+  const src = await mustResolve(k, db, code);
   const select = selectList(src.columns);
   let after: string | null = null;
   for (;;) {

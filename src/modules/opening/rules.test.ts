@@ -1,6 +1,6 @@
 /** The open data portal's pure rules, at their edges. */
 import { describe, expect, it } from 'vitest';
-import { checkTerms, ckanTime, CkanError, parseResourceId, parseSolr, parseSort, passesTerms, resourceId, sortPackages, type IndexedPackage } from './ckan.js';
+import { checkTerms, ckanTime, CkanError, nameRank, parseResourceId, parseSolr, parseSort, passesTerms, resourceId, sortPackages, type IndexedPackage } from './ckan.js';
 import {
   applyFilters,
   csvCell,
@@ -8,6 +8,7 @@ import {
   datasetCodeOf,
   downloadFileName,
   escapeHtml,
+  facetsFromCounts,
   facetsOf,
   injectPageMeta,
   limitFor,
@@ -79,6 +80,50 @@ describe('filters and facets', () => {
       { value: 'unconditional', label: '无条件开放', count: 2 },
       { value: 'conditional', label: '有条件开放', count: 1 },
     ]);
+  });
+});
+
+describe('facets from counts made in SQL', () => {
+  it('lists values counted at least once, by count then value, with their labels', () => {
+    const f = facetsFromCounts(
+      [
+        { facet: 'provider', value: 'p2', count: 1, label: '乙单位' },
+        { facet: 'provider', value: 'p1', count: 2, label: '甲单位' },
+        { facet: 'provider', value: 'p3', count: 0, label: '丙单位' },
+        { facet: 'openAttr', value: 'conditional', count: 1, label: '乙单位' },
+        { facet: 'openAttr', value: 'unconditional', count: 1, label: '甲单位' },
+        { facet: 'updateFrequency', value: 'weekly', count: 3, label: null },
+        { facet: 'domain', value: '交通', count: 2, label: '甲单位' },
+      ],
+      {},
+    );
+    // A value counted 0 and not chosen is not listed.
+    expect(f.provider).toEqual([
+      { value: 'p1', label: '甲单位', count: 2 },
+      { value: 'p2', label: '乙单位', count: 1 },
+    ]);
+    expect(f.openAttr).toEqual([
+      { value: 'conditional', label: '有条件开放', count: 1 },
+      { value: 'unconditional', label: '无条件开放', count: 1 },
+    ]);
+    expect(f.updateFrequency).toEqual([{ value: 'weekly', label: '每周', count: 3 }]);
+    expect(f.domain).toEqual([{ value: '交通', label: '交通', count: 2 }]);
+  });
+
+  it('lists chosen values without matches with 0, a provider named only when it has open entries, as facetsOf does', () => {
+    const counts = [
+      { facet: 'provider', value: 'p1', count: 0, label: '甲单位' },
+      { facet: 'domain', value: '交通', count: 1, label: '甲单位' },
+      { facet: 'domain', value: '旅游', count: 1, label: '甲单位' },
+    ];
+    const f = facetsFromCounts(counts, { provider: ['p1', 'p9'], domain: ['水利'], openAttr: ['conditional'] });
+    expect(f.provider).toEqual([
+      { value: 'p1', label: '甲单位', count: 0 },
+      { value: 'p9', label: 'p9', count: 0 },
+    ]);
+    expect(f.domain).toEqual(facetsOf(ALL, { provider: ['p1'], domain: ['水利'] }).domain);
+    expect(f.openAttr).toEqual([{ value: 'conditional', label: '有条件开放', count: 0 }]);
+    expect(f.updateFrequency).toEqual([]);
   });
 });
 
@@ -235,5 +280,12 @@ describe('CKAN', () => {
     expect(sortPackages(ps, parseSort('metadata_modified desc')).map((x) => x.c.code)).toEqual(['A', 'B', 'C']);
     expect(sortPackages(ps, parseSort('metadata_modified asc')).map((x) => x.c.code)).toEqual(['C', 'B', 'A']);
     expect(sortPackages(ps, parseSort('views_recent desc')).map((x) => x.c.code)).toEqual(['B', 'A', 'C']);
+  });
+
+  it('ranks package-name characters as Chinese collation orders them: _ before -, digits, letters', () => {
+    expect(['a_b', 'a-b', 'a0', 'ab', 'a', 'a-'].sort((x, y) => (nameRank(x) < nameRank(y) ? -1 : 1))).toEqual(['a', 'a_b', 'a-', 'a-b', 'a0', 'ab']);
+    expect(['a_b', 'a-b', 'a0', 'ab', 'a', 'a-'].sort((x, y) => x.localeCompare(y, 'zh-CN'))).toEqual(['a', 'a_b', 'a-', 'a-b', 'a0', 'ab']);
+    // Byte order differs: - before digits before _.
+    expect(['a_b', 'a-b', 'a0'].sort()).toEqual(['a-b', 'a0', 'a_b']);
   });
 });

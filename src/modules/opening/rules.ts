@@ -72,6 +72,8 @@ export interface Candidate {
   score: number;
   /** Set once the open data plane was asked and refused its files (e.g. the gate not passed). */
   filesRefused?: boolean;
+  /** Whether the open data plane lets the public have its files now, when the catalog's query worked it out (repo.ts). */
+  downloadable?: boolean;
 }
 
 export interface OpenFilters {
@@ -171,6 +173,46 @@ function labelOf(facet: FacetName, v: string, cs: readonly Candidate[]): string 
   return v;
 }
 
+/** One facet value as the open catalog's query counted it (repo.ts `searchOpen`); `label` is the provider's name. */
+export interface FacetCount {
+  facet: string;
+  value: string;
+  count: number;
+  label: string | null;
+}
+
+/**
+ * The facets of `facetsOf` from counts made in SQL: each facet's values counted over the entries
+ * passing every other filter, plus the chosen values (counted 0 when nothing matches; a chosen
+ * provider is named when it has any entry holding the words), in `facetsOf`'s order.
+ */
+export function facetsFromCounts(counts: readonly FacetCount[], f: OpenFilters): Record<FacetName, Facet[]> {
+  const out = {} as Record<FacetName, Facet[]>;
+  for (const facet of FACET_NAMES) {
+    const mine = counts.filter((c) => c.facet === facet);
+    const facets = new Map<string, Facet>();
+    for (const c of mine) if (c.count > 0) facets.set(c.value, { value: c.value, label: countedLabel(facet, c), count: c.count });
+    for (const v of f[facet] ?? []) {
+      if (facets.has(v)) continue;
+      const seen = mine.find((c) => c.value === v);
+      facets.set(v, { value: v, label: seen ? countedLabel(facet, seen) : labelOf(facet, v, []), count: 0 });
+    }
+    out[facet] = [...facets.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+  return out;
+}
+
+function countedLabel(facet: FacetName, c: FacetCount): string {
+  if (facet === 'provider') return c.label ?? c.value;
+  return labelOf(facet, c.value, []);
+}
+
+/** The columns an order of the open catalog reads. */
+export type SortKeys = Pick<Candidate, 'code' | 'name' | 'score' | 'publishedAt' | 'loadedAt' | 'downloads' | 'apiCalls'>;
+
+/** Chinese collation, as `localeCompare(…, 'zh-CN')` compares (one collator, not one per comparison). */
+export const ZH = new Intl.Collator('zh-CN');
+
 const time = (d: Date | null) => (d ? d.getTime() : 0);
 /** Last change of an entry as the public sees it: its data's last load, else its catalog publication. */
 export const lastUpdate = (c: Pick<Candidate, 'loadedAt' | 'publishedAt'>): Date => (c.loadedAt && c.loadedAt > c.publishedAt ? c.loadedAt : c.publishedAt);
@@ -180,14 +222,14 @@ export const lastUpdate = (c: Pick<Candidate, 'loadedAt' | 'publishedAt'>): Date
  * newest: most recently published; popular: most downloads and API calls; updated: most recent
  * load; name: by name. Ties by code, so pages are stable.
  */
-export function sortCandidates(cs: readonly Candidate[], sort: OpenSort): Candidate[] {
-  const byCode = (a: Candidate, b: Candidate) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-  const cmp: Record<OpenSort, (a: Candidate, b: Candidate) => number> = {
+export function sortCandidates<C extends SortKeys>(cs: readonly C[], sort: OpenSort): C[] {
+  const byCode = (a: SortKeys, b: SortKeys) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const cmp: Record<OpenSort, (a: SortKeys, b: SortKeys) => number> = {
     relevance: (a, b) => b.score - a.score || time(lastUpdate(b)) - time(lastUpdate(a)) || byCode(a, b),
     newest: (a, b) => time(b.publishedAt) - time(a.publishedAt) || byCode(a, b),
     popular: (a, b) => b.downloads + b.apiCalls - (a.downloads + a.apiCalls) || b.downloads - a.downloads || byCode(a, b),
     updated: (a, b) => time(lastUpdate(b)) - time(lastUpdate(a)) || byCode(a, b),
-    name: (a, b) => a.name.localeCompare(b.name, 'zh-CN') || byCode(a, b),
+    name: (a, b) => ZH.compare(a.name, b.name) || byCode(a, b),
   };
   return [...cs].sort(cmp[sort]);
 }

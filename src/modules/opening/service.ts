@@ -10,6 +10,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import type { RawBuilder } from 'kysely';
 import { audit } from '../../kernel/audit.js';
 import { actorOf, hasOrgRole, isPlatformAdmin, requireAuth, requirePermission, type AuthContext } from '../../kernel/auth.js';
 import { beijingDate } from '../../kernel/clock.js';
@@ -23,12 +24,11 @@ import { accessError, latestReport, openAccess, openRows, openRowStream, type Op
 import * as repo from './repo.js';
 import {
   ART,
-  applyFilters,
   csvLine,
   CSV_BOM,
   DOWNLOAD_MIME,
   downloadFileName,
-  facetsOf,
+  facetsFromCounts,
   mayHaveFiles,
   qualityPercent,
   sortCandidates,
@@ -84,40 +84,50 @@ const readerOf = (auth: AuthContext | null): Actor => (auth ? actorOf(auth) : SY
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The open catalog: search, filters, facets, sort and page. No login. */
+/**
+ * The open catalog: search, filters, facets, sort and page. No login. Filtering, counting, sorting
+ * and paging are done by one statement (repo.ts `searchOpen`), then the page's rows are read: the
+ * cost of a request does not grow with the catalog. Only the order by name is made here, over the
+ * matching entries' names (PGlite has no Chinese collation).
+ */
 export async function listOpenEntries(k: Kernel, input: ListInput): Promise<ListResult> {
-  let all = await repo.openCandidates(k.db.kysely, input.q);
-  // Files are had only through the open data plane (loaded, through the gate): asked per loaded entry.
-  if (input.format?.length) {
-    const refused = new Set<string>();
-    await Promise.all(all.filter(mayHaveFiles).map(async (c) => (await openAccess(k.db.kysely, c.code)).ok || refused.add(c.entryId)));
-    all = all.map((c) => (refused.has(c.entryId) ? { ...c, filesRefused: true } : c));
-  }
-  const matched = applyFilters(all, input);
   const sort: OpenSort = input.sort ?? (input.q?.trim() ? 'relevance' : 'updated');
   const offset = input.offset ?? 0;
-  const page = sortCandidates(matched, sort).slice(offset, offset + (input.limit ?? LIST_DEFAULT_LIMIT));
-  return { items: await summariesOf(k, page), total: matched.length, facets: facetsOf(all, input) };
+  const limit = input.limit ?? LIST_DEFAULT_LIMIT;
+  const filters = repo.openFilterSql(input);
+  const active = Object.values(filters).filter((x) => x !== null);
+  const r = await repo.searchOpen(k.db.kysely, {
+    q: input.q,
+    where: active,
+    needs: { score: sort === 'relevance', usage: sort === 'popular', downloadable: filters.format !== null },
+    order: repo.OPEN_ORDERS[sort],
+    limit,
+    offset,
+    facets: repo.openFacetQueries(input, filters),
+  });
+  const ids = repo.OPEN_ORDERS[sort] === 'keys' ? sortCandidates(r.keys, sort).slice(offset, offset + limit).map((c) => c.entryId) : r.ids;
+  return { items: await summariesOf(k, await candidatesIn(k, ids)), total: r.total, facets: facetsFromCounts(r.facets, input) };
 }
 
-/** Whether an entry's files may be had now, asked of the open data plane (loaded, through the gate). */
-async function accessOf(k: Kernel, c: Candidate): Promise<OpenAccess | null> {
-  if (!mayHaveFiles(c)) return null;
-  return openAccess(k.db.kysely, c.code);
+/** The open entries of these ids, in this order. */
+export async function candidatesIn(k: Kernel, ids: readonly string[]): Promise<Candidate[]> {
+  const byId = new Map((await repo.openCandidates(k.db.kysely, null, { entryIds: [...ids] })).map((c) => [c.entryId, c]));
+  return ids.map((id) => byId.get(id)).filter((c): c is Candidate => c !== undefined);
 }
 
 /** The list view of these candidates, in their order. */
 export async function summariesOf(k: Kernel, cs: readonly Candidate[]): Promise<OpenEntrySummary[]> {
   const ids = cs.map((c) => c.entryId);
-  const [details, scores, access] = await Promise.all([
+  const [details, scores, downloadable] = await Promise.all([
     repo.versionDetails(k.db.kysely, ids),
     repo.latestScores(k.db.kysely, ids),
-    Promise.all(cs.map((c) => accessOf(k, c))),
+    // The catalog's query answers for the open data plane; a candidate made without it asks the plane.
+    Promise.all(cs.map(async (c) => c.downloadable ?? (mayHaveFiles(c) && (await openAccess(k.db.kysely, c.code)).ok))),
   ]);
-  return cs.map((c, i) => summaryView(c, details.get(c.entryId), scores.get(c.entryId), access[i] ?? null));
+  return cs.map((c, i) => summaryView(c, details.get(c.entryId), scores.get(c.entryId), downloadable[i] === true));
 }
 
-function summaryView(c: Candidate, d: repo.OpenVersionDetail | undefined, score: repo.LatestScore | undefined, access: OpenAccess | null): OpenEntrySummary {
+function summaryView(c: Candidate, d: repo.OpenVersionDetail | undefined, score: repo.LatestScore | undefined, downloadable: boolean): OpenEntrySummary {
   return {
     id: c.entryId,
     code: c.code,
@@ -134,7 +144,7 @@ function summaryView(c: Candidate, d: repo.OpenVersionDetail | undefined, score:
     qualityScore: qualityPercent(score?.overall),
     downloads: c.downloads,
     apiCalls: c.apiCalls,
-    downloadable: access?.ok === true,
+    downloadable,
   };
 }
 
@@ -202,11 +212,11 @@ export async function getOpenEntry(k: Kernel, code: string): Promise<OpenEntryDe
   if (!d) throw notFound('开放数据集', code);
   const score = scores.get(c.entryId);
   const downloadable = access?.ok === true;
-  const preview = downloadable ? await openRows(db, c.code, { limit: PREVIEW_ROWS, offset: 0 }) : null;
+  const preview = downloadable ? await openRows(k, db, c.code, { limit: PREVIEW_ROWS, offset: 0 }) : null;
   const columns = access?.ok ? new Map(access.columns.map((col) => [col.name, col])) : null;
   const enc = encodeURIComponent(c.code);
   return {
-    ...summaryView(c, d, score, access),
+    ...summaryView(c, d, score, downloadable),
     description: d.description,
     openConditions: d.openConditions,
     basis:
@@ -355,7 +365,7 @@ export interface Download {
 export async function download(k: Kernel, auth: AuthContext | null, code: string, format: DownloadFormat, meta: ReadMeta): Promise<Download> {
   const { c, access } = await requireOpenData(k, auth, code);
   await recordUse(k, auth, c, { kind: 'download', format, rows: access.total, versionNo: access.versionNo, details: {} }, meta);
-  const batches = openRowStream(k.db.kysely, c.code);
+  const batches = openRowStream(k, k.db.kysely, c.code);
   const fileName = downloadFileName(c.code, c.name, format);
   const stream = format === 'csv' ? Readable.from(csvChunks(access.columns, batches)) : format === 'json' ? Readable.from(jsonChunks(c, access, batches)) : xlsxStream(c, access.columns, batches);
   return { fileName, mime: DOWNLOAD_MIME[format], stream };
@@ -458,7 +468,7 @@ export async function readRows(k: Kernel, auth: AuthContext | null, code: string
   if (unknown.length) {
     throw new AppError('VALIDATION', `没有这些开放字段：${[...new Set(unknown)].join('、')}（可用：${[...open].join('、')}）`, { fields: [...new Set(unknown)].map((f) => ({ field: f, message: '不是开放字段' })) });
   }
-  const page = await openRows(k.db.kysely, c.code, {
+  const page = await openRows(k, k.db.kysely, c.code, {
     ...(input.fields?.length ? { fields: input.fields } : {}),
     filters: input.filters,
     ...(input.q ? { q: input.q } : {}),
@@ -485,33 +495,36 @@ export async function readRows(k: Kernel, auth: AuthContext | null, code: string
 
 const HOME_LIST = 6;
 
-/** The home page's figures and lists. No login. */
+/**
+ * The home page's figures and lists. No login. Figures, lists and the domains are counted and
+ * ordered in SQL; only the entries the lists show are read.
+ */
 export async function openStats(k: Kernel) {
-  const all = await repo.openCandidates(k.db.kysely, null);
-  const featuredIds = await repo.featuredEntryIds(k.db.kysely);
-  const byId = new Map(all.map((c) => [c.entryId, c]));
-  let featured = featuredIds.map((id) => byId.get(id)).filter((c): c is Candidate => c !== undefined);
-  // Without a choice of the operator: the most used unconditionally open data that is loaded.
-  if (featured.length === 0) featured = sortCandidates(all.filter(mayHaveFiles), 'popular').slice(0, HOME_LIST);
-  const newest = sortCandidates(all, 'newest').slice(0, HOME_LIST);
-  const popular = sortCandidates(all, 'popular').slice(0, HOME_LIST);
-  // One look-up for the three lists (they overlap).
-  const union = [...new Map([...featured, ...newest, ...popular].map((c) => [c.entryId, c])).values()];
+  const db = k.db.kysely;
+  const top = (where: RawBuilder<boolean>[], sort: OpenSort, facets: repo.FacetQuery[] = []) =>
+    repo.searchOpen(db, { where, needs: { usage: sort === 'popular' }, order: repo.OPEN_ORDERS[sort], limit: HOME_LIST, offset: 0, facets });
+  const [figures, featuredIds, newest, popular, mostUsedFiles] = await Promise.all([
+    repo.openFigures(db),
+    repo.featuredEntryIds(db),
+    top([], 'newest', [{ name: 'domain', values: { one: repo.OPEN_FACET_VALUES.domain }, where: repo.andAll([]) }]),
+    top([], 'popular'),
+    // Without a choice of the operator: the most used unconditionally open data that is loaded.
+    top([repo.MAY_HAVE_FILES], 'popular'),
+  ]);
+  // One look-up for the lists (they overlap); a featured entry no longer open is left out.
+  const byId = new Map((await candidatesIn(k, [...new Set([...featuredIds, ...newest.ids, ...popular.ids, ...mostUsedFiles.ids])])).map((c) => [c.entryId, c]));
+  const candidatesOf = (ids: readonly string[]) => ids.map((id) => byId.get(id)).filter((c): c is Candidate => c !== undefined);
+  let featured = candidatesOf(featuredIds);
+  if (featured.length === 0) featured = candidatesOf(mostUsedFiles.ids);
+  const union = [...new Map([...featured, ...candidatesOf(newest.ids), ...candidatesOf(popular.ids)].map((c) => [c.entryId, c])).values()];
   const views = new Map((await summariesOf(k, union)).map((v) => [v.id, v]));
   const viewsOf = (cs: Candidate[]) => cs.map((c) => views.get(c.entryId)).filter((v): v is OpenEntrySummary => v !== undefined);
-  const [f, n, p] = [viewsOf(featured), viewsOf(newest), viewsOf(popular)];
   return {
-    datasets: all.length,
-    unconditional: all.filter((c) => c.openAttr === 'unconditional').length,
-    conditional: all.filter((c) => c.openAttr === 'conditional').length,
-    providers: new Set(all.map((c) => c.providerId)).size,
-    rows: all.reduce((s, c) => s + (c.rows ?? 0), 0),
-    downloads: all.reduce((s, c) => s + c.downloads, 0),
-    apiCalls: all.reduce((s, c) => s + c.apiCalls, 0),
-    featured: f,
-    newest: n,
-    popular: p,
-    domains: facetsOf(all, {}).domain,
+    ...figures,
+    featured: viewsOf(featured),
+    newest: viewsOf(candidatesOf(newest.ids)),
+    popular: viewsOf(candidatesOf(popular.ids)),
+    domains: facetsFromCounts(newest.facets, {}).domain,
   };
 }
 
