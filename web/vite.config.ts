@@ -15,6 +15,8 @@ function manualChunks(id: string): string | undefined {
   // which every page loads, they would be downloaded by everyone.
   if (/node_modules\/(codemirror|@codemirror|@lezer|@marijn|style-mod|w3c-keyname|crelt)\//.test(id)) return 'codemirror';
   if (/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts';
+  // Loaded only when a list is exported to XLSX (lib/exportXlsxWriter).
+  if (/node_modules\/exceljs\//.test(id)) return 'exceljs';
   return 'vendor';
 }
 

@@ -175,7 +175,7 @@ export const catalogEnUS: Record<keyof typeof catalogZhCN, string> = {
   'catalog.facet.provisionMethod': 'Provision method',
   'catalog.facet.updateFrequency': 'Update frequency',
   'catalog.facet.status': 'Version status',
-  'catalog.export': 'Export XLSX',
+  'catalog.export': 'Export catalog for annual review',
   'catalog.export.hint': 'Exports every entry you can see (attributes in Chinese, data items on a second sheet) for the annual review.',
   'catalog.backToCatalog': 'Back to the catalog',
   'catalog.col.entry': 'Entry',

@@ -177,7 +177,7 @@ export const catalogZhCN = {
   'catalog.facet.provisionMethod': '提供方式',
   'catalog.facet.updateFrequency': '更新频率',
   'catalog.facet.status': '版本状态',
-  'catalog.export': '导出 XLSX',
+  'catalog.export': '导出年度复核目录',
   'catalog.export.hint': '导出您可见的全部目录（每项属性为中文，数据项在第二个工作表），供年度复核使用。',
   'catalog.backToCatalog': '返回数据目录',
   'catalog.col.entry': '目录',

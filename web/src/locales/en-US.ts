@@ -13,6 +13,7 @@ import { gateEnUS } from './gate.en-US';
 import { sandboxEnUS } from './sandbox.en-US';
 import { maskingEnUS } from './masking.en-US';
 import { piiDetectEnUS } from './piiDetect.en-US';
+import { exportXlsxEnUS } from './exportXlsx.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Gongshu · Public Data Resource Platform',
@@ -47,7 +48,6 @@ export const enUS: Record<MessageKey, string> = {
   'common.status': 'Status',
   'common.actions': 'Actions',
   'common.createdAt': 'Created',
-  'common.exportCsv': 'Export page as CSV',
   'common.total': '{total} in total',
   'common.noMatch': 'No matches',
   'common.yes': 'Yes',
@@ -449,4 +449,5 @@ export const enUS: Record<MessageKey, string> = {
   ...sandboxEnUS,
   ...maskingEnUS,
   ...piiDetectEnUS,
+  ...exportXlsxEnUS,
 };

@@ -12,6 +12,7 @@ import { gateZhCN } from './gate.zh-CN';
 import { sandboxZhCN } from './sandbox.zh-CN';
 import { maskingZhCN } from './masking.zh-CN';
 import { piiDetectZhCN } from './piiDetect.zh-CN';
+import { exportXlsxZhCN } from './exportXlsx.zh-CN';
 
 export const zhCN = {
   // 平台与框架
@@ -48,7 +49,6 @@ export const zhCN = {
   'common.status': '状态',
   'common.actions': '操作',
   'common.createdAt': '创建时间',
-  'common.exportCsv': '导出本页 CSV',
   'common.total': '共 {total} 条',
   'common.noMatch': '没有匹配的结果',
   'common.yes': '是',
@@ -461,6 +461,7 @@ export const zhCN = {
   ...sandboxZhCN,
   ...maskingZhCN,
   ...piiDetectZhCN,
+  ...exportXlsxZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

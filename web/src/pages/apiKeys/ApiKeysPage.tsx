@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Popconfirm, Space, Table, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Card, Flex, Popconfirm, Space, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
 import type { ApiKey, ApiKeyCreated, ApiKeyStatus } from '../../api/types';
@@ -9,6 +9,7 @@ import { useAsync } from '../../lib/useAsync';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusTag, type Tone } from '../../components/StatusTag';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { CreateKeyModal } from './CreateKeyModal';
 import { KeyCreatedModal } from './KeyCreatedModal';
 
@@ -33,7 +34,7 @@ export function ApiKeysPage() {
     }
   };
 
-  const columns: TableColumnsType<ApiKey> = [
+  const columns: ExportableColumns<ApiKey> = [
     { title: t('apiKey.col.prefix'), dataIndex: 'prefix', width: 160, render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
     { title: t('apiKey.field.name'), dataIndex: 'name' },
     { title: t('common.createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => date(v) },
@@ -84,6 +85,10 @@ export function ApiKeysPage() {
         }
       />
       <Card>
+        <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+          {/* The org's keys come in one response: read once. */}
+          <ExportXlsxButton title={t('page.apiKeys')} columns={columns} pageSize={500} fetchPage={async () => ({ items: (await api.apiKeys.list()).items, next: null })} />
+        </Flex>
         <Table<ApiKey>
           data-testid="api-keys-table"
           rowKey="id"

@@ -14,19 +14,17 @@ const URL_KEYS = ['actor', 'org', 'action', 'objectType', 'objectId', 'grantId',
 export function AuditPage() {
   const { t } = useI18n();
   const [query, setQuery, queryKey] = useUrlState(URL_KEYS);
-  const events = useAuditEvents(
-    {
-      actor: query.actor,
-      org: query.org,
-      action: query.action,
-      objectType: query.objectType,
-      objectId: query.objectId,
-      grantId: query.grantId,
-      from: query.from ? beijingDayBoundary(query.from, false) : undefined,
-      to: query.to ? beijingDayBoundary(query.to, true) : undefined,
-    },
-    queryKey,
-  );
+  const auditQuery = {
+    actor: query.actor,
+    org: query.org,
+    action: query.action,
+    objectType: query.objectType,
+    objectId: query.objectId,
+    grantId: query.grantId,
+    from: query.from ? beijingDayBoundary(query.from, false) : undefined,
+    to: query.to ? beijingDayBoundary(query.to, true) : undefined,
+  };
+  const events = useAuditEvents(auditQuery, queryKey);
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -49,6 +47,7 @@ export function AuditPage() {
           }
         />
         <AuditTable
+          query={auditQuery}
           items={events.items}
           loading={events.loading}
           error={events.error}

@@ -1,9 +1,13 @@
-import { Button, Flex, Space, Table, Typography, type TableColumnsType } from 'antd';
+import { Button, Flex, Space, Table, Typography } from 'antd';
+import { api, type AuditQuery } from '../../api/client';
 import type { AuditEvent } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 
 interface AuditTableProps {
+  /** The filters applied, for the export. */
+  query: AuditQuery;
   items: AuditEvent[];
   loading: boolean;
   error: unknown;
@@ -18,10 +22,10 @@ function DetailsJson({ details }: { details: unknown }) {
 const hasDetails = (d: unknown) => d !== null && d !== undefined && !(typeof d === 'object' && Object.keys(d).length === 0);
 
 /** The events, newest first; a row expands to its details JSON. */
-export function AuditTable({ items, loading, error, hasMore, onLoadMore }: AuditTableProps) {
+export function AuditTable({ query, items, loading, error, hasMore, onLoadMore }: AuditTableProps) {
   const { t, tMaybe, dateTime } = useI18n();
 
-  const columns: TableColumnsType<AuditEvent> = [
+  const columns: ExportableColumns<AuditEvent> = [
     { title: t('audit.col.seq'), dataIndex: 'seq', width: 80, render: (v: number) => <span className="mono">{v}</span> },
     { title: t('audit.col.at'), dataIndex: 'at', width: 160, render: (v: string) => dateTime(v) },
     {
@@ -60,6 +64,7 @@ export function AuditTable({ items, loading, error, hasMore, onLoadMore }: Audit
     {
       title: t('audit.col.object'),
       key: 'object',
+      exportText: (e) => (e.objectId ? `${e.objectType} ${e.objectId}` : e.objectType),
       render: (_, e) => (
         <Space direction="vertical" size={0}>
           <span className="mono">{e.objectType}</span>
@@ -93,6 +98,7 @@ export function AuditTable({ items, loading, error, hasMore, onLoadMore }: Audit
       title: t('audit.col.hash'),
       dataIndex: 'hash',
       width: 140,
+      exportText: (e) => e.hash,
       render: (v: string) => (
         <Typography.Text code copyable={{ text: v }} title={v}>
           {v.slice(0, 12)}
@@ -103,6 +109,17 @@ export function AuditTable({ items, loading, error, hasMore, onLoadMore }: Audit
 
   return (
     <>
+      <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+        <ExportXlsxButton
+          title={t('page.audit')}
+          columns={columns}
+          pageSize={1000}
+          fetchPage={async ({ limit, cursor }) => {
+            const page = await api.audit.events({ ...query, limit, before: cursor === undefined ? undefined : Number(cursor) });
+            return { items: page.items, next: page.nextBefore === null ? null : String(page.nextBefore) };
+          }}
+        />
+      </Flex>
       <Table<AuditEvent>
         data-testid="audit-table"
         rowKey="seq"

@@ -12,7 +12,8 @@ import { errorText } from '../../lib/errors';
 import { canReadCatalogQueue, canRegisterCatalog } from '../../lib/roles';
 import { PageHeader } from '../../components/PageHeader';
 import { FacetPanel } from './FacetPanel';
-import { ResultList } from './ResultList';
+import { ResultList, useResultExportColumns } from './ResultList';
+import { ExportXlsxButton } from '../../components/ExportXlsxButton';
 import { ImportButton } from './ImportModal';
 import { ExportButton } from './ExportButton';
 import { BROWSER_KEYS, SCOPES, SORTS, clearFacets, searchQueryOf, splitValues, toggleFacet, type Sort } from './urlFilters';
@@ -42,6 +43,7 @@ export function CatalogPage() {
   const scope: CatalogScope = tabs.find((s) => s === query.tab) ?? 'published';
   const paging = readPaging(query.page, query.size);
   const { data, error, loading, reload } = useAsync(() => api.catalog.search(searchQueryOf(query, scope)), `${scope}|${queryKey}`);
+  const exportColumns = useResultExportColumns(scope);
   const [text, setText] = useState(query.q ?? '');
   useEffect(() => setText(query.q ?? ''), [query.q]);
 
@@ -102,7 +104,13 @@ export function CatalogPage() {
           <Card>
             <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 8 }}>
               <Typography.Text data-testid="catalog-total">{data ? t('catalog.found', { total: data.total }) : t('common.loading')}</Typography.Text>
-              <Space>
+              <Space wrap>
+                <ExportXlsxButton
+                  title={t('page.catalog')}
+                  columns={exportColumns}
+                  pageSize={100}
+                  fetchPage={({ limit, offset }) => api.catalog.search({ ...searchQueryOf(query, scope), limit, offset })}
+                />
                 <Typography.Text type="secondary">{t('catalog.sort')}</Typography.Text>
                 <Select<Sort>
                   value={sort}

@@ -1,6 +1,9 @@
 import { Link } from 'react-router';
 import { Space, Typography } from 'antd';
 
+/** The text {@link EntryName} shows, for a list's export. */
+export const entryNameText = (entry: { name: string; code: string }): string => `${entry.name}\n${entry.code}`;
+
 /** An entry's name linking to its page, with its code under it. */
 export function EntryName({ entry, version }: { entry: { id: string; name: string; code: string }; version?: number }) {
   const to = `/catalog/entries/${encodeURIComponent(entry.id)}${version ? `?version=${version}` : ''}`;

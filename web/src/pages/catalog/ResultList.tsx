@@ -3,6 +3,7 @@ import { Empty, List, Space, Tag, Typography } from 'antd';
 import type { CatalogScope, CatalogSearchItem } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { StatusTag } from '../../components/StatusTag';
+import type { ExportableColumns } from '../../components/ExportXlsxButton';
 import { Highlight } from './Highlight';
 import { useCatalogLabels } from './labels';
 import { ATTR_COLOR, GRADE_COLOR, toneFor } from './vocab';
@@ -18,6 +19,31 @@ interface ResultListProps {
   scope: CatalogScope;
   loading: boolean;
   emptyText: string;
+}
+
+/**
+ * The results as the columns of an XLSX export: what each result shows (name, status where the
+ * tab shows it, provider, code, category, attributes as labels, update date).
+ */
+export function useResultExportColumns(scope: CatalogScope): ExportableColumns<CatalogSearchItem> {
+  const { t, date } = useI18n();
+  const l = useCatalogLabels();
+  return [
+    { title: t('catalog.field.name'), key: 'name', exportText: (e) => e.name },
+    ...(scope !== 'published' ? [{ title: t('common.status'), key: 'status', exportText: (e: CatalogSearchItem) => l.status(e.status) }] : []),
+    { title: t('export.col.version'), key: 'version', exportText: (e) => t('catalog.versionN', { n: e.version }) },
+    { title: t('catalog.field.provider'), key: 'provider', exportText: (e) => e.provider.name },
+    { title: t('catalog.field.code'), key: 'code', exportText: (e) => e.code },
+    { title: t('catalog.field.category'), key: 'category', exportText: (e) => e.category },
+    { title: t('catalog.field.description'), key: 'description', exportText: (e) => e.description },
+    { title: t('catalog.field.shareAttr'), key: 'shareAttr', exportText: (e) => l.attr('share', e.shareAttr) },
+    { title: t('catalog.field.openAttr'), key: 'openAttr', exportText: (e) => l.attr('open', e.openAttr) },
+    { title: t('catalog.field.operationAttr'), key: 'operationAttr', exportText: (e) => l.operation(e.operationAttr) },
+    { title: t('catalog.field.grade'), key: 'grade', exportText: (e) => l.grade(e.grade) },
+    { title: t('catalog.field.updateFrequency'), key: 'updateFrequency', exportText: (e) => l.frequency(e.updateFrequency) },
+    { title: t('catalog.field.provisionMethods'), key: 'provisionMethods', exportText: (e) => l.list(e.provisionMethods, l.method) },
+    { title: t('export.col.updatedAt'), key: 'updatedAt', exportText: (e) => date(e.updatedAt) },
+  ];
 }
 
 /** Search results: the name and description with the searched words marked, the attributes as tags. */

@@ -1,15 +1,17 @@
 import { Link } from 'react-router';
-import { Card, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Card, Flex, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api/client';
 import type { CatalogReviewQueueItem } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { readPaging, useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
+import { useLawText } from '../../lib/law';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { ART } from './vocab';
-import { ReviewCountdown } from './ReviewCountdown';
+import { ReviewCountdown, reviewCountdownText } from './ReviewCountdown';
 
 const URL_KEYS = ['page', 'size'] as const;
 
@@ -23,11 +25,13 @@ export function ReviewQueuePage() {
   const [query, setQuery, queryKey] = useUrlState(URL_KEYS);
   const paging = readPaging(query.page, query.size);
   const { data, error, loading } = useAsync(() => api.catalog.reviewQueue({ limit: paging.limit, offset: paging.offset }), queryKey);
+  const lawText = useLawText();
 
-  const columns: TableColumnsType<CatalogReviewQueueItem> = [
+  const columns: ExportableColumns<CatalogReviewQueueItem> = [
     {
       title: t('catalog.queue.col.entry'),
       key: 'name',
+      exportText: (i) => `${i.name}\n${i.code} · ${t('catalog.versionN', { n: i.version })}`,
       render: (_, i) => (
         <Space direction="vertical" size={0}>
           <Link to={`/catalog/entries/${encodeURIComponent(i.entryId)}?version=${i.version}`} data-testid="queue-entry-link">
@@ -56,12 +60,13 @@ export function ReviewQueuePage() {
       ),
     },
     { title: t('catalog.queue.col.submittedAt'), dataIndex: 'submittedAt', width: 160, render: (v: string | null) => dateTime(v) },
-    { title: t('duty.col.countdown'), key: 'countdown', width: 170, render: (_, i) => <ReviewCountdown duty={i.duty} /> },
+    { title: t('duty.col.countdown'), key: 'countdown', width: 170, exportText: (i) => reviewCountdownText(i.duty, t), render: (_, i) => <ReviewCountdown duty={i.duty} /> },
     { title: t('duty.col.dueDate'), key: 'due', width: 140, render: (_, i) => date(i.duty?.dueDate ?? i.duty?.dueAt) },
     {
       title: t('duty.col.source'),
       key: 'source',
       width: 160,
+      exportText: (i) => lawText(i.duty?.source ?? (i.isUpdate ? ART.update : ART.review)),
       render: (_, i) => <LawHint source={i.duty?.source ?? (i.isUpdate ? ART.update : ART.review)} />,
     },
   ];
@@ -70,6 +75,14 @@ export function ReviewQueuePage() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <PageHeader title={t('page.catalogReview')} description={t('catalog.queue.description')} />
       <Card>
+        <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+          <ExportXlsxButton
+            title={t('page.catalogReview')}
+            columns={columns}
+            pageSize={500}
+            fetchPage={({ limit, offset }) => api.catalog.reviewQueue({ limit, offset })}
+          />
+        </Flex>
         <Table<CatalogReviewQueueItem>
           data-testid="review-queue"
           rowKey="versionId"

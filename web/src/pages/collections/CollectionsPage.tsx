@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Alert, Button, Card, Progress, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Progress, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
@@ -11,7 +11,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { collectionsApi, type CollectionKind, type CollectionSummary } from './api';
 import { CollectionFormModal } from './CollectionFormModal';
-import { QualityScore } from './QualityScore';
+import { QualityScore, qualityScoreText } from './QualityScore';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 
 const KINDS: readonly CollectionKind[] = ['base', 'theme'];
 
@@ -41,7 +42,7 @@ export function CollectionsPage() {
   const [creating, setCreating] = useState(false);
   const { data, error, loading } = useAsync(() => collectionsApi.list(), 'collections');
 
-  const columns: TableColumnsType<CollectionSummary> = [
+  const columns: ExportableColumns<CollectionSummary> = [
     {
       title: t('collections.col.name'),
       key: 'name',
@@ -64,14 +65,14 @@ export function CollectionsPage() {
       render: (_, c) => (c.leads.length ? c.leads.map((l) => l.name).join(t('common.listSep')) : <Typography.Text type="secondary">{t('collections.none')}</Typography.Text>),
     },
     { title: t('collections.col.members'), dataIndex: 'memberCount', key: 'members', width: 90 },
-    { title: t('collections.col.fresh'), key: 'fresh', width: 170, render: (_, c) => <FreshShare c={c} /> },
+    { title: t('collections.col.fresh'), key: 'fresh', width: 170, exportText: (c) => (c.memberCount === 0 ? '—' : t('collections.freshOf', { fresh: c.freshCount, total: c.memberCount })), render: (_, c) => <FreshShare c={c} /> },
     {
       title: t('collections.col.overdue'),
       key: 'overdue',
       width: 90,
       render: (_, c) => (c.overdueCount > 0 ? <Tag color="red">{c.overdueCount}</Tag> : <Typography.Text type="secondary">0</Typography.Text>),
     },
-    { title: t('collections.col.quality'), key: 'quality', width: 110, render: (_, c) => <QualityScore value={c.averageQuality} /> },
+    { title: t('collections.col.quality'), key: 'quality', width: 110, exportText: (c) => qualityScoreText(c.averageQuality, t), render: (_, c) => <QualityScore value={c.averageQuality} /> },
   ];
 
   return (
@@ -96,7 +97,20 @@ export function CollectionsPage() {
       {KINDS.map((kind) => {
         const rows = (data?.items ?? []).filter((c) => c.kind === kind);
         return (
-          <Card key={kind} title={t(`collections.kind.${kind}`)} loading={loading && !data}>
+          <Card
+            key={kind}
+            title={t(`collections.kind.${kind}`)}
+            loading={loading && !data}
+            extra={
+              // Every collection comes in one response: read once, this card's kind kept.
+              <ExportXlsxButton
+                title={`${t('page.collections')}_${t(`collections.kind.${kind}`)}`}
+                columns={columns}
+                pageSize={500}
+                fetchPage={async () => ({ items: (await collectionsApi.list()).items.filter((c) => c.kind === kind), next: null })}
+              />
+            }
+          >
             <Table<CollectionSummary>
               data-testid={`collections-table-${kind}`}
               rowKey="code"

@@ -14,6 +14,7 @@ import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { StatusTag } from '../../components/StatusTag';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { reflowApi, regionText, type ReflowDelivery, type ReflowSubscription } from './reflowApi';
 
 const PAGE_SIZE = 50;
@@ -150,7 +151,7 @@ export function ReflowPage() {
   const subs = useAsync(() => reflowApi.list({ role }), `reflow:${role}`);
   const expanded = url.subscription ? [url.subscription] : [];
 
-  const columns: TableColumnsType<ReflowSubscription> = [
+  const columns: ExportableColumns<ReflowSubscription> = [
     {
       title: t('reflow.col.entry'),
       key: 'entry',
@@ -198,15 +199,24 @@ export function ReflowPage() {
           </>
         }
         extra={
-          <Segmented
-            value={role}
-            onChange={(v) => setUrl({ role: v === 'provider' ? 'provider' : null, subscription: null })}
-            options={[
-              { value: 'subscriber', label: t('reflow.role.subscriber') },
-              { value: 'provider', label: t('reflow.role.provider') },
-            ]}
-            data-testid="reflow-role"
-          />
+          <>
+            <Segmented
+              value={role}
+              onChange={(v) => setUrl({ role: v === 'provider' ? 'provider' : null, subscription: null })}
+              options={[
+                { value: 'subscriber', label: t('reflow.role.subscriber') },
+                { value: 'provider', label: t('reflow.role.provider') },
+              ]}
+              data-testid="reflow-role"
+            />
+            {/* The subscriptions come in one response: read once. */}
+            <ExportXlsxButton
+              title={`${t('page.reflow')}_${t(role === 'provider' ? 'reflow.role.provider' : 'reflow.role.subscriber')}`}
+              columns={columns}
+              pageSize={500}
+              fetchPage={async () => ({ items: (await reflowApi.list({ role })).items, next: null })}
+            />
+          </>
         }
       />
       {subs.error && <Alert type="error" showIcon message={errorText(subs.error, t)} style={{ marginBottom: 16 }} />}

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
-import { Alert, App, Button, Card, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Typography } from 'antd';
 import { LikeFilled, LikeOutlined, PlusOutlined } from '@ant-design/icons';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -17,6 +17,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { openApi } from './api';
 import { DEMAND_STATUSES, demandsApi, type DemandAnswer, type OpenDemand } from './applicationsApi';
 import { ART_DEMANDS, DemandStatusTag } from './applicationParts';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 
 /** The public demand collection page of the portal. */
 export function DemandsPage() {
@@ -79,7 +80,7 @@ function DemandList({ mode }: { mode: 'public' | 'authority' }) {
     }
   };
 
-  const columns: TableColumnsType<OpenDemand> = [
+  const columns: ExportableColumns<OpenDemand> = [
     {
       title: t('od.col.title'),
       key: 'title',
@@ -97,6 +98,16 @@ function DemandList({ mode }: { mode: 'public' | 'authority' }) {
     {
       title: t('od.col.answer'),
       key: 'answer',
+      exportText: (d) =>
+        [
+          t(`od.status.${d.status}`),
+          d.reply,
+          d.basis ? t('law.basis', { text: d.basis }) : null,
+          d.entry ? (d.entry.name ?? d.entry.code) : null,
+          d.answeredBy ? `${d.answeredBy} ${date(d.answeredAt)}` : null,
+        ]
+          .filter(Boolean)
+          .join('\n'),
       render: (_, d) => (
         <Space direction="vertical" size={2} data-testid="od-answer">
           <DemandStatusTag status={d.status} />
@@ -111,6 +122,7 @@ function DemandList({ mode }: { mode: 'public' | 'authority' }) {
       title: t('od.col.support'),
       key: 'support',
       width: 120,
+      exportText: (d) => String(d.supportCount),
       render: (_, d) => {
         const open = d.status === 'open' || d.status === 'planned';
         if (!me)
@@ -158,6 +170,12 @@ function DemandList({ mode }: { mode: 'public' | 'authority' }) {
             <Radio.Button value="newest">{t('od.sort.newest')}</Radio.Button>
             <Radio.Button value="support">{t('od.sort.support')}</Radio.Button>
           </Radio.Group>
+          <ExportXlsxButton
+            title={t(mode === 'authority' ? 'page.openingDemands' : 'page.openDemands')}
+            columns={columns}
+            pageSize={100}
+            fetchPage={({ limit, offset }) => demandsApi.list({ ...(status ? { status } : {}), ...(query.q ? { q: query.q } : {}), sort, limit, offset })}
+          />
           {mode === 'public' &&
             (me ? (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => setProposing(true)} data-testid="od-propose">

@@ -5,17 +5,18 @@
  */
 import { useEffect, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { Alert, App, Button, Card, Space, Spin, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Flex, Space, Spin, Table, Tabs, Typography } from 'antd';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { readPaging, useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
 import { LawHint } from '../../components/LawHint';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { GrantKeysCard } from '../sharing/GrantAccess';
 import { sharingApi, type DataExport } from '../sharing/api';
 import { APPLICATION_STATUSES, applicationsApi, type OpenApplication } from './applicationsApi';
-import { ART_OPEN_APPLY, ApplicationDrawer, ApplicationStatusTag, ReplyDue } from './applicationParts';
+import { ART_OPEN_APPLY, ApplicationDrawer, ApplicationStatusTag, ReplyDue, replyDueText } from './applicationParts';
 
 export function MyApplicationsPage() {
   const { me, loading } = useAuth();
@@ -84,7 +85,8 @@ function FileExportCard({ grantId }: { grantId: string }) {
 }
 
 function MyApplications() {
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const [query, setQuery, queryKey] = useUrlState(['status', 'page', 'size', 'case'] as const);
   const status = APPLICATION_STATUSES.find((s) => s === query.status);
   const paging = readPaging(query.page, query.size);
@@ -93,10 +95,11 @@ function MyApplications() {
     queryKey.replace(/(^|&)case=[^&]*/, ''),
   );
 
-  const columns: TableColumnsType<OpenApplication> = [
+  const columns: ExportableColumns<OpenApplication> = [
     {
       title: t('oa.col.entry'),
       key: 'entry',
+      exportText: (a) => a.entry.name ?? a.entry.code,
       render: (_, a) => (
         <Button type="link" size="small" style={{ padding: 0, whiteSpace: 'normal', textAlign: 'left' }} onClick={() => setQuery({ case: a.id })} data-testid="oa-open">
           {a.entry.name ?? a.entry.code}
@@ -105,8 +108,8 @@ function MyApplications() {
     },
     { title: t('oa.col.provider'), key: 'provider', render: (_, a) => a.provider.name, responsive: ['md'] },
     { title: t('oa.col.submitted'), key: 'created', render: (_, a) => dateTime(a.createdAt), responsive: ['lg'] },
-    { title: t('oa.col.status'), key: 'status', width: 110, render: (_, a) => <ApplicationStatusTag status={a.status} /> },
-    { title: t('oa.col.due'), key: 'due', render: (_, a) => <ReplyDue a={a} />, responsive: ['md'] },
+    { title: t('oa.col.status'), key: 'status', width: 110, exportText: (a) => t(`oa.status.${a.status}`), render: (_, a) => <ApplicationStatusTag status={a.status} /> },
+    { title: t('oa.col.due'), key: 'due', exportText: (a) => replyDueText(a, i18n), render: (_, a) => <ReplyDue a={a} />, responsive: ['md'] },
     { title: t('oa.col.decision'), key: 'decision', ellipsis: true, render: (_, a) => (a.status === 'refused' ? `${a.reason ?? ''}（${a.basis ?? ''}）` : a.status === 'approved' ? t('oa.col.decision.approved') : '—') },
   ];
 
@@ -124,6 +127,14 @@ function MyApplications() {
           onChange={(k) => setQuery({ status: k === 'all' ? null : k, page: null, case: null })}
           items={[{ key: 'all', label: t('oa.filter.all') }, ...APPLICATION_STATUSES.map((s) => ({ key: s, label: t(`oa.status.${s}`) }))]}
         />
+        <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+          <ExportXlsxButton
+            title={t('page.openMyApplications')}
+            columns={columns}
+            pageSize={200}
+            fetchPage={({ limit, offset }) => applicationsApi.list({ role: 'applicant', ...(status ? { status } : {}), limit, offset })}
+          />
+        </Flex>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<OpenApplication>
           data-testid="oa-mine-table"

@@ -5,17 +5,18 @@
  * extension applications awaiting their consent (both must consent, 000 第二十条).
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Input, Modal, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Flex, Input, Modal, Space, Table, Tabs, Typography } from 'antd';
 import type { Me } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { useAsync } from '../../lib/useAsync';
 import { readPaging, useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { APPLICATION_STATUSES, applicationsApi, type OpenApplication } from './applicationsApi';
-import { ART_OPEN_APPLY, ApplicationDrawer, ApplicationStatusTag, ExtendApplicationModal, ExtensionVoteModal, RefuseApplicationModal, ReplyDue } from './applicationParts';
+import { ART_OPEN_APPLY, ApplicationDrawer, ApplicationStatusTag, ExtendApplicationModal, ExtensionVoteModal, RefuseApplicationModal, ReplyDue, replyDueText } from './applicationParts';
 
 const has = (me: Me, ...roles: string[]) => roles.some((r) => me.user.roles.includes(r));
 /** A provider institution's reviewer, data officer or org admin answers. */
@@ -35,7 +36,8 @@ function byDue(a: OpenApplication, b: OpenApplication): number {
 
 export function ProviderApplicationsPage() {
   const me = useMe();
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const { message } = App.useApp();
   const approver = isExtensionApprover(me);
   const [query, setQuery, queryKey] = useUrlState(['tab', 'status', 'page', 'size', 'case'] as const);
@@ -75,10 +77,11 @@ export function ProviderApplicationsPage() {
   };
 
   const items = [...(data?.items ?? [])].sort(byDue);
-  const columns: TableColumnsType<OpenApplication> = [
+  const columns: ExportableColumns<OpenApplication> = [
     {
       title: t('oa.col.entry'),
       key: 'entry',
+      exportText: (a) => a.entry.name ?? a.entry.code,
       render: (_, a) => (
         <Space direction="vertical" size={0}>
           <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setQuery({ case: a.id })} data-testid="oa-open">
@@ -94,8 +97,8 @@ export function ProviderApplicationsPage() {
     ...(tab === 'approver' ? [{ title: t('oa.col.provider'), key: 'provider', width: 200, render: (_: unknown, a: OpenApplication) => a.provider.name }] : []),
     { title: t('oa.purpose'), key: 'purpose', ellipsis: true, render: (_, a) => a.purpose },
     { title: t('oa.col.submitted'), key: 'created', width: 170, render: (_, a) => dateTime(a.createdAt) },
-    { title: t('oa.col.status'), key: 'status', width: 100, render: (_, a) => <ApplicationStatusTag status={a.status} /> },
-    { title: t('oa.col.due'), key: 'due', width: 280, render: (_, a) => <ReplyDue a={a} /> },
+    { title: t('oa.col.status'), key: 'status', width: 100, exportText: (a) => t(`oa.status.${a.status}`), render: (_, a) => <ApplicationStatusTag status={a.status} /> },
+    { title: t('oa.col.due'), key: 'due', width: 280, exportText: (a) => replyDueText(a, i18n), render: (_, a) => <ReplyDue a={a} /> },
   ];
 
   const actions = (a: OpenApplication) =>
@@ -151,6 +154,14 @@ export function ProviderApplicationsPage() {
             items={[...APPLICATION_STATUSES.map((s) => ({ key: s, label: t(`oa.status.${s}`) })), { key: 'all', label: t('oa.filter.all') }]}
           />
         )}
+        <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+          <ExportXlsxButton
+            title={`${t('page.openingApplications')}_${t(tab === 'approver' ? 'oa.tab.approver' : 'oa.tab.provider')}`}
+            columns={columns}
+            pageSize={200}
+            fetchPage={({ limit, offset }) => applicationsApi.list({ role: tab, ...(status ? { status } : {}), limit, offset })}
+          />
+        </Flex>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<OpenApplication>
           data-testid="oa-inbox-table"

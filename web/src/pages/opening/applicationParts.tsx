@@ -5,13 +5,13 @@
  */
 import { useState, type ReactNode } from 'react';
 import { Alert, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Radio, Space, Spin, Steps, Tag, Timeline, Typography } from 'antd';
-import { useI18n, type MessageKey } from '../../i18n';
+import { useI18n, type I18n, type MessageKey } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { applyFieldErrors, errorText } from '../../lib/errors';
 import { useNumberParam } from '../../lib/law';
 import { LawHint } from '../../components/LawHint';
 import { StatusTag, type Tone } from '../../components/StatusTag';
-import { DutyLine } from '../sharing/parts';
+import { DutyLine, dutyLineText } from '../sharing/parts';
 import { RefusalModal, type RefusalTexts } from '../sharing/Dialogs';
 import { applicationsApi, type DemandStatus, type OpenApplication, type OpenApplicationStatus, type TimelineItem } from './applicationsApi';
 
@@ -38,6 +38,12 @@ export function DemandStatusTag({ status }: { status: DemandStatus }) {
       {t(`od.status.${status}`)}
     </StatusTag>
   );
+}
+
+/** The text {@link ReplyDue} shows, for a list's export. */
+export function replyDueText(a: OpenApplication, i18n: Pick<I18n, 't' | 'date'>): string {
+  const line = dutyLineText(a.duty, a.late, i18n);
+  return a.extension ? `${line}\n${i18n.t(`oa.extension.${a.extension.status}`, { n: a.extension.days ?? 0 })}` : line;
 }
 
 /** The reply countdown of a row, and the extension's state when there is one. */

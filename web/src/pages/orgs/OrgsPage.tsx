@@ -1,15 +1,15 @@
-import { useState } from 'react';
-import { App, Button, Card, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { useRef, useState } from 'react';
+import { App, Button, Card, Flex, Space, Table, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
 import type { Org } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { readPaging, useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
-import { downloadCsv } from '../../lib/download';
 import { PageHeader } from '../../components/PageHeader';
 import { RoleTags, useRoleLabel } from '../../components/RoleTags';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { OrgFilters } from './OrgFilters';
 import { OrgFormDrawer } from './OrgFormDrawer';
 
@@ -29,11 +29,14 @@ export function OrgsPage() {
   const [target, setTarget] = useState<Org | 'new' | null>(null);
   const rows = data?.items ?? [];
   const nameOf = (id: string | null) => (id ? rows.find((o) => o.id === id)?.name : undefined);
+  // An export reads every page; a parent is named from any page it has read.
+  const exportedNames = useRef(new Map<string, string>());
 
-  const columns: TableColumnsType<Org> = [
+  const columns: ExportableColumns<Org> = [
     {
       title: t('org.col.name'),
       dataIndex: 'name',
+      exportText: (o) => (o.kind === 'person' ? `${o.name}（${t('org.kind.person')}）` : o.name),
       render: (_, o) => (
         <Space size={4} wrap>
           <Typography.Text strong>{o.name}</Typography.Text>
@@ -43,8 +46,8 @@ export function OrgsPage() {
     },
     { title: t('field.uscc'), dataIndex: 'uscc', width: 190, render: (v: string | null) => <span className="mono">{v ?? '—'}</span> },
     { title: t('field.region'), dataIndex: 'regionName', width: 140 },
-    { title: t('org.col.parent'), dataIndex: 'parentId', width: 160, responsive: ['xl'], render: (v: string | null) => (v ? (nameOf(v) ?? '…') : '—') },
-    { title: t('org.col.roles'), dataIndex: 'roles', render: (roles: string[]) => <RoleTags kind="org" roles={roles} /> },
+    { title: t('org.col.parent'), dataIndex: 'parentId', width: 160, responsive: ['xl'], exportText: (o) => (o.parentId ? (exportedNames.current.get(o.parentId) ?? nameOf(o.parentId) ?? '…') : '—'), render: (v: string | null) => (v ? (nameOf(v) ?? '…') : '—') },
+    { title: t('org.col.roles'), dataIndex: 'roles', exportText: (o) => o.roles.map((r) => roleLabel('org', r)).join(t('common.listSep')), render: (roles: string[]) => <RoleTags kind="org" roles={roles} /> },
     { title: t('common.createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => date(v) },
     {
       title: t('common.actions'),
@@ -59,28 +62,15 @@ export function OrgsPage() {
     },
   ];
 
-  const exportCsv = () => {
-    downloadCsv(
-      `orgs-page${paging.page}.csv`,
-      [t('org.col.name'), t('field.uscc'), t('field.region'), t('org.col.roles'), t('common.createdAt')],
-      rows.map((o) => [o.name, o.uscc ?? '', o.regionName, o.roles.map((r) => roleLabel('org', r)).join('、'), date(o.createdAt)]),
-    );
-  };
-
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <PageHeader
         title={t('page.orgs')}
         description={t('org.description')}
         extra={
-          <>
-            <Button icon={<DownloadOutlined />} onClick={exportCsv} disabled={rows.length === 0}>
-              {t('common.exportCsv')}
-            </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget('new')} data-testid="org-create">
-              {t('org.create')}
-            </Button>
-          </>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget('new')} data-testid="org-create">
+            {t('org.create')}
+          </Button>
         }
       />
       <Card>
@@ -89,6 +79,19 @@ export function OrgsPage() {
           onChange={(patch) => setQuery({ ...patch, page: undefined })}
           onReset={() => setQuery({ q: undefined, role: undefined, region: undefined, page: undefined })}
         />
+        <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+          <ExportXlsxButton
+            title={t('page.orgs')}
+            columns={columns}
+            pageSize={500}
+            fetchPage={async ({ limit, offset }) => {
+              if (offset === 0) exportedNames.current.clear();
+              const page = await api.orgs.list({ q: query.q, role: query.role, regionCode: query.region, limit, offset });
+              for (const o of page.items) exportedNames.current.set(o.id, o.name);
+              return page;
+            }}
+          />
+        </Flex>
         <Table<Org>
           data-testid="orgs-table"
           rowKey="id"

@@ -1,20 +1,29 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Radio, Segmented, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Radio, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api/client';
 import type { CatalogSearchItem } from '../../api/types';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { useUrlState } from '../../lib/urlState';
 import { applyFieldErrors, errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
-import { DutyCountdown } from '../../components/DutyCountdown';
+import { DutyCountdown, countdown } from '../../components/DutyCountdown';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { LawHint } from '../../components/LawHint';
 import { correctionsApi, type Correction, type CorrectionStatus, type RowKey } from './api';
 
 const STATUS_COLOR: Record<CorrectionStatus, string> = { open: 'processing', corrected: 'success', not_wrong: 'default' };
 const rowText = (c: Pick<Correction, 'rowKey' | 'line'>) =>
   c.rowKey ? Object.entries(c.rowKey).map(([k, v]) => `${k}=${String(v)}`).join('，') : c.line !== null ? `第 ${c.line} 行` : '—';
+
+/** The text {@link Countdown} shows, for the list's export. */
+function countdownText(c: Correction, t: I18n['t']): string {
+  if (!c.duty) return '—';
+  if (c.duty.status !== 'open') return t(c.late ? 'correction.answeredLate' : 'correction.answeredOnTime');
+  const cd = countdown({ ...c.duty, overdueWorkingDays: null });
+  return t(cd.key, cd.vars);
+}
 
 function Countdown({ c }: { c: Correction }) {
   const { t } = useI18n();
@@ -211,7 +220,7 @@ export function CorrectionsPage() {
   const [reporting, setReporting] = useState(false);
   const [answering, setAnswering] = useState<Correction | undefined>(undefined);
 
-  const columns: TableColumnsType<Correction> = [
+  const columns: ExportableColumns<Correction> = [
     {
       title: t('correction.col.entry'),
       key: 'entry',
@@ -221,8 +230,7 @@ export function CorrectionsPage() {
             {c.entry.name ?? c.entry.code}
           </Button>
           <Typography.Text type="secondary" className="small">
-            {rowText(c)}
-            {c.fieldLabel ? ` · ${c.fieldLabel}` : ''}
+            {`${rowText(c)}${c.fieldLabel ? ` · ${c.fieldLabel}` : ''}`}
           </Typography.Text>
         </Space>
       ),
@@ -231,7 +239,7 @@ export function CorrectionsPage() {
     { title: t(role === 'mine' ? 'correction.col.provider' : 'correction.col.reporter'), key: 'party', width: 200, render: (_, c) => (role === 'mine' ? c.provider.name : c.reporter.orgName) },
     { title: t('correction.col.createdAt'), key: 'createdAt', width: 160, render: (_, c) => dateTime(c.createdAt) },
     { title: t('correction.col.status'), key: 'status', width: 110, render: (_, c) => <Tag color={STATUS_COLOR[c.status]}>{t(`correction.status.${c.status}`)}</Tag> },
-    { title: t('correction.col.due'), key: 'due', width: 170, render: (_, c) => <Countdown c={c} /> },
+    { title: t('correction.col.due'), key: 'due', width: 170, exportText: (c) => countdownText(c, t), render: (_, c) => <Countdown c={c} /> },
     ...(role === 'provider'
       ? [
           {
@@ -277,6 +285,13 @@ export function CorrectionsPage() {
               value={status}
               onChange={(v?: string) => setQuery({ status: v ?? null })}
               options={(['open', 'corrected', 'not_wrong'] as const).map((s) => ({ value: s, label: t(`correction.status.${s}`) }))}
+            />
+            {/* A role's cases come in one response: read once. */}
+            <ExportXlsxButton
+              title={`${t('page.corrections')}_${t(role === 'provider' ? 'correction.provider' : 'correction.mine')}`}
+              columns={columns}
+              pageSize={500}
+              fetchPage={async () => ({ items: (await correctionsApi.list({ role, ...(status ? { status } : {}) })).items, next: null })}
             />
           </Space>
           {error && <Alert type="error" showIcon message={errorText(error, t)} />}

@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router';
-import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table } from 'antd';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { useUrlState } from '../../lib/urlState';
@@ -21,7 +22,7 @@ export function OrgQualityPage() {
   const [query, setQuery] = useUrlState(['entry'] as const);
   const { data, error, loading } = useAsync(() => qualityApi.orgQuality(orgId), orgId);
 
-  const columns: TableColumnsType<EntryRow> = [
+  const columns: ExportableColumns<EntryRow> = [
     {
       title: t('quality.col.entry'),
       key: 'entry',
@@ -59,7 +60,19 @@ export function OrgQualityPage() {
       <Card title={t('quality.orgTrend', { days: data?.trendDays ?? 180 })} loading={loading} data-testid="quality-org-trend">
         <TrendChart trend={data?.trend ?? []} testId="quality-org-trend-chart" />
       </Card>
-      <Card title={t('quality.orgEntries')} loading={loading}>
+      <Card
+        title={t('quality.orgEntries')}
+        loading={loading}
+        extra={
+          // The org's entries come in one response: read once.
+          <ExportXlsxButton
+            title={data ? `${t('quality.orgTitle', { name: data.org.name })}_${t('quality.orgEntries')}` : t('quality.orgEntries')}
+            columns={columns}
+            pageSize={500}
+            fetchPage={async () => ({ items: (await qualityApi.orgQuality(orgId)).entries, next: null })}
+          />
+        }
+      >
         {data && data.entries.length === 0 ? (
           <Empty description={t('quality.empty')} />
         ) : (

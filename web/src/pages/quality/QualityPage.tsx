@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, Card, Col, Empty, Row, Space, Statistic, Table, type TableColumnsType } from 'antd';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
@@ -35,7 +36,7 @@ export function QualityPage() {
     [data, t],
   );
 
-  const orgColumns: TableColumnsType<Row> = [
+  const orgColumns: ExportableColumns<Row> = [
     {
       title: t('quality.col.org'),
       key: 'org',
@@ -91,7 +92,14 @@ export function QualityPage() {
       <Card title={t('quality.provinceTrend', { days: province?.trendDays ?? 180 })} loading={loading} data-testid="quality-province-trend">
         <TrendChart trend={province?.trend ?? []} testId="quality-province-chart" />
       </Card>
-      <Card title={t('quality.byOrg')} loading={loading}>
+      <Card
+        title={t('quality.byOrg')}
+        loading={loading}
+        extra={
+          // The scores of every org come in one response: read once.
+          <ExportXlsxButton title={t('quality.byOrg')} columns={orgColumns} pageSize={500} fetchPage={async () => ({ items: (await qualityApi.orgScores()).orgs, next: null })} />
+        }
+      >
         {data && data.orgs.length === 0 ? (
           <Empty description={t('quality.empty')} />
         ) : (

@@ -1,12 +1,13 @@
 /** What the quality pages share: score cells and columns, an entry's trend, and a daily trend chart. */
 import { useMemo } from 'react';
-import { Alert, Card, Empty, Typography, type TableColumnsType } from 'antd';
+import { Alert, Card, Empty, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { errorText } from '../../lib/errors';
 import { DIMENSIONS, qualityApi, type Dimension, type ScoreValues, type TrendPoint } from './api';
 import { EChart } from './EChart';
+import type { ExportableColumns } from '../../components/ExportXlsxButton';
 
 export const ALL: ReadonlyArray<Dimension | 'overall'> = ['overall', ...DIMENSIONS];
 export const dimKey = (d: Dimension | 'overall') => `quality.dim.${d}` as MessageKey;
@@ -19,9 +20,21 @@ export function Score({ value }: { value: number | null }) {
   return <Typography.Text type={p >= 90 ? 'success' : p >= 70 ? undefined : 'danger'}>{p.toFixed(1)}%</Typography.Text>;
 }
 
+/** The text {@link Score} shows, for a list's export. */
+export function scoreText(value: number | null, t: (k: MessageKey) => string): string {
+  const p = pct(value);
+  return p === null ? t('quality.notMeasured') : `${p.toFixed(1)}%`;
+}
+
 /** One column per score, read from each row by `pick`. */
-export function scoreColumns<T>(t: (k: MessageKey) => string, pick: (r: T) => ScoreValues): TableColumnsType<T> {
-  return ALL.map((d) => ({ title: t(dimKey(d)), key: d, width: 110, render: (_: unknown, r: T) => <Score value={pick(r)[d]} /> }));
+export function scoreColumns<T>(t: (k: MessageKey) => string, pick: (r: T) => ScoreValues): ExportableColumns<T> {
+  return ALL.map((d) => ({
+    title: t(dimKey(d)),
+    key: d,
+    width: 110,
+    exportText: (r: T) => scoreText(pick(r)[d], t),
+    render: (_: unknown, r: T) => <Score value={pick(r)[d]} />,
+  }));
 }
 
 /** The history of one entry's scores as a line per dimension. */

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import type { Me } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -18,6 +18,7 @@ import { LawHint } from '../../components/LawHint';
 import { StatusTag, type Tone } from '../../components/StatusTag';
 import { disputesApi, type Dispute, type DisputeAction, type DisputeStatus, type DisputeStep } from './api';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 
 export const ART_DISPUTES = '000 第十六条';
 
@@ -230,7 +231,7 @@ export function DisputesPage() {
   const { data, error, loading, reload } = useAsync(() => disputesApi.list(role, { ...(status ? { status } : {}), ...filters }), `${role}:${queryKey.replace(/(^|&)case=[^&]*/, '')}`);
   const pagination = usePagination(query, data?.total, setQuery);
 
-  const columns: TableColumnsType<Dispute> = [
+  const columns: ExportableColumns<Dispute> = [
     {
       title: t('sharing.dispute.subject'),
       key: 'subject',
@@ -241,11 +242,12 @@ export function DisputesPage() {
       ),
     },
     { title: t('sharing.dispute.parties'), key: 'parties', width: 280, render: (_, d) => `${d.claimant.name} ↔ ${d.respondent.name}` },
-    { title: t('sharing.col.status'), key: 'status', width: 130, render: (_, d) => <DisputeStatusTag d={d} /> },
+    { title: t('sharing.col.status'), key: 'status', width: 130, exportText: (d) => t(`sharing.dispute.status.${d.status}`), render: (_, d) => <DisputeStatusTag d={d} /> },
     {
       title: t('sharing.dispute.route'),
       key: 'route',
       width: 220,
+      exportText: (d) => `${t(`sharing.dispute.route.${d.route}`)} ${d.authority.name}`,
       render: (_, d) => (
         <Space direction="vertical" size={0}>
           <RouteTag route={d.route} />
@@ -282,7 +284,20 @@ export function DisputesPage() {
             options={(['open', 'closed'] as const).map((s) => ({ value: s, label: t(`sharing.dispute.filter.${s}`) }))}
             style={{ width: 140 }}
           />
-          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} entry={false} />
+          <ListFilters
+            q={query}
+            set={setQuery}
+            orgLabel={t('sharing.list.counterpart')}
+            entry={false}
+            extra={
+              <ExportXlsxButton
+                title={t('page.disputes')}
+                columns={columns}
+                pageSize={500}
+                fetchPage={({ limit, offset }) => disputesApi.list(role, { ...(status ? { status } : {}), ...filters, limit, offset })}
+              />
+            }
+          />
         </Space>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<Dispute>

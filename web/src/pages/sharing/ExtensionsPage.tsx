@@ -5,7 +5,7 @@
  * decision's countdown and the reply's current due date; a row opens the case, or is decided here.
  */
 import { useState } from 'react';
-import { Alert, Button, Card, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
@@ -13,8 +13,9 @@ import { useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { EXTENSION_FILTERS, sharingApi, type ExtensionFilter, type ShareRequest } from './api';
-import { ART_REQUEST, DutyLine, canConsentExtension } from './parts';
+import { ART_REQUEST, DutyLine, canConsentExtension, dutyLineText } from './parts';
 import { ConsentModal } from './Dialogs';
 import { RequestDrawer } from './RequestsPage';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
@@ -23,7 +24,8 @@ const EXT_COLOR: Record<string, string> = { requested: 'orange', consented: 'gre
 
 export function ExtensionsPage() {
   const me = useMe();
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const [query, setQuery, queryKey] = useUrlState(['status', 'case', ...LIST_KEYS] as const);
   const status: ExtensionFilter = EXTENSION_FILTERS.find((s) => s === query.status) ?? 'requested';
   const { data, error, loading, reload } = useAsync(() => sharingApi.extensions({ status, ...listQueryOf(query) }), queryKey.replace(/(^|&)case=[^&]*/, ''));
@@ -31,7 +33,7 @@ export function ExtensionsPage() {
   const [deciding, setDeciding] = useState<ShareRequest | undefined>(undefined);
   const mayDecide = canConsentExtension(me);
 
-  const columns: TableColumnsType<ShareRequest> = [
+  const columns: ExportableColumns<ShareRequest> = [
     {
       title: t('sharing.col.entry'),
       key: 'entry',
@@ -66,8 +68,8 @@ export function ExtensionsPage() {
         </Space>
       ),
     },
-    { title: t('sharing.duty.extension'), key: 'decisionDue', width: 260, render: (_, r) => <DutyLine duty={r.extensionDuty} /> },
-    { title: t('sharing.duty.reply'), key: 'replyDue', width: 260, render: (_, r) => <DutyLine duty={r.duty} late={r.late} /> },
+    { title: t('sharing.duty.extension'), key: 'decisionDue', width: 260, exportText: (r) => dutyLineText(r.extensionDuty, undefined, i18n), render: (_, r) => <DutyLine duty={r.extensionDuty} /> },
+    { title: t('sharing.duty.reply'), key: 'replyDue', width: 260, exportText: (r) => dutyLineText(r.duty, r.late, i18n), render: (_, r) => <DutyLine duty={r.duty} late={r.late} /> },
     {
       key: 'actions',
       width: 120,
@@ -96,7 +98,19 @@ export function ExtensionsPage() {
           onChange={(k) => setQuery({ status: k === 'requested' ? null : k, case: null, page: null })}
           items={EXTENSION_FILTERS.map((s) => ({ key: s, label: t(s === 'all' ? 'sharing.filter.all' : s === 'requested' ? 'sharing.ext.pending' : `sharing.ext.${s}`) }))}
         />
-        <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} />
+        <ListFilters
+          q={query}
+          set={setQuery}
+          orgLabel={t('sharing.list.counterpart')}
+          extra={
+            <ExportXlsxButton
+              title={t('page.shareExtensions')}
+              columns={columns}
+              pageSize={500}
+              fetchPage={({ limit, offset }) => sharingApi.extensions({ status, ...listQueryOf(query), limit, offset })}
+            />
+          }
+        />
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<ShareRequest>
           data-testid="extensions-table"

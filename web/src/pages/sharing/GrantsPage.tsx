@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
 import { GRANT_STATUSES, sharingApi, type Grant } from './api';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { ClearFieldsCard } from './ClearFields';
 import { SandboxGrantCard } from './SandboxSettings';
 import { GrantExportsCard } from './GrantExports';
@@ -173,7 +174,7 @@ export function GrantsPage() {
   const [action, setAction] = useState<{ grant: Grant; event: GrantEvent } | undefined>(undefined);
   const [tick, setTick] = useState(0);
 
-  const columns: TableColumnsType<Grant> = [
+  const columns: ExportableColumns<Grant> = [
     {
       title: t('sharing.col.entry'),
       key: 'entry',
@@ -197,7 +198,7 @@ export function GrantsPage() {
     },
     { title: t('sharing.grants.col.methods'), key: 'methods', width: 120, render: (_, g) => g.methods.map((m) => tMaybe(`sharing.method.${m}`) ?? m).join('、') },
     { title: t('sharing.grants.col.validUntil'), key: 'validUntil', width: 170, render: (_, g) => deadline(g.validUntil) },
-    { title: t('sharing.col.status'), key: 'status', width: 100, render: (_, g) => <GrantStatusTag status={g.status} /> },
+    { title: t('sharing.col.status'), key: 'status', width: 100, exportText: (g) => t(`sharing.grantStatus.${g.status}`), render: (_, g) => <GrantStatusTag status={g.status} /> },
     {
       key: 'actions',
       width: 150,
@@ -240,7 +241,19 @@ export function GrantsPage() {
             style={{ width: 140 }}
             data-testid="grants-filter-status"
           />
-          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} />
+          <ListFilters
+            q={query}
+            set={setQuery}
+            orgLabel={t('sharing.list.counterpart')}
+            extra={
+              <ExportXlsxButton
+                title={t('page.shareGrants')}
+                columns={columns}
+                pageSize={500}
+                fetchPage={({ limit, offset }) => sharingApi.grants({ ...(role ? { role } : {}), ...(status ? { status } : {}), ...listQueryOf(query), limit, offset })}
+              />
+            }
+          />
         </Space>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<Grant>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Space, Table, Tabs, Typography } from 'antd';
 import { ThunderboltOutlined } from '@ant-design/icons';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -8,8 +8,9 @@ import { useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { REQUEST_STATUSES, sharingApi, type ShareRequest } from './api';
-import { ART_REQUEST, ReplyCell, RequestStatusTag, isProviderAnswerer } from './parts';
+import { ART_REQUEST, ReplyCell, RequestStatusTag, dutyLineText, isProviderAnswerer } from './parts';
 import { RequestDrawer } from './RequestsPage';
 import { InstantConditionsModal } from './InstantConditionsModal';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
@@ -30,7 +31,8 @@ function byDue(a: ShareRequest, b: ShareRequest): number {
  */
 export function InboxPage() {
   const me = useMe();
-  const { t, dateTime, date } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime, date } = i18n;
   const [query, setQuery, queryKey] = useUrlState(['status', 'case', ...LIST_KEYS] as const);
   const status = query.status === 'all' ? undefined : (REQUEST_STATUSES.find((s) => s === query.status) ?? 'pending');
   const { data, error, loading, reload } = useAsync(
@@ -42,10 +44,11 @@ export function InboxPage() {
   const answerer = isProviderAnswerer(me, me.org.id);
   const items = [...(data?.items ?? [])].sort(byDue);
 
-  const columns: TableColumnsType<ShareRequest> = [
+  const columns: ExportableColumns<ShareRequest> = [
     {
       title: t('sharing.col.entry'),
       key: 'entry',
+      exportText: (r) => r.entry.name ?? r.entry.code,
       render: (_, r) => (
         <Space direction="vertical" size={0}>
           <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setQuery({ case: r.id })} data-testid="share-open">
@@ -60,8 +63,8 @@ export function InboxPage() {
     { title: t('sharing.col.requester'), key: 'requester', width: 220, render: (_, r) => r.requester.orgName },
     { title: t('sharing.scenario'), key: 'scenario', ellipsis: true, render: (_, r) => r.scenario },
     { title: t('sharing.signedAt'), key: 'signedAt', width: 170, render: (_, r) => dateTime(r.signedAt) },
-    { title: t('sharing.col.status'), key: 'status', width: 110, render: (_, r) => <RequestStatusTag status={r.status} /> },
-    { title: t('sharing.col.due'), key: 'due', width: 280, render: (_, r) => <ReplyCell r={r} /> },
+    { title: t('sharing.col.status'), key: 'status', width: 110, exportText: (r) => t(`sharing.status.${r.status}`), render: (_, r) => <RequestStatusTag status={r.status} /> },
+    { title: t('sharing.col.due'), key: 'due', width: 280, exportText: (r) => dutyLineText(r.duty, r.late, i18n), render: (_, r) => <ReplyCell r={r} /> },
   ];
 
   return (
@@ -91,7 +94,19 @@ export function InboxPage() {
             { key: 'all', label: t('sharing.filter.all') },
           ]}
         />
-        <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.requester')} />
+        <ListFilters
+          q={query}
+          set={setQuery}
+          orgLabel={t('sharing.list.requester')}
+          extra={
+            <ExportXlsxButton
+              title={t('page.shareInbox')}
+              columns={columns}
+              pageSize={500}
+              fetchPage={({ limit, offset }) => sharingApi.list({ role: 'provider', ...(status ? { status } : {}), ...listQueryOf(query), limit, offset })}
+            />
+          }
+        />
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<ShareRequest>
           data-testid="share-inbox-table"

@@ -3,7 +3,7 @@
  * filters that keep their state in the URL and page on the server): the entry, the org on the other
  * side, the date range (Beijing days), and `page`/`size`.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { DatePicker, Select, Space, Spin, type TablePaginationConfig } from 'antd';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -85,8 +85,23 @@ function EntrySelect({ value, onChange }: { value: string | undefined; onChange:
   );
 }
 
-/** Entry, the other org and the date range; every change goes to the URL and back to page 1. */
-export function ListFilters({ q, set, orgLabel, entry = true }: { q: UrlValues<ListKey>; set: (patch: UrlPatch<ListKey>) => void; orgLabel: string; entry?: boolean }) {
+/**
+ * Entry, the other org and the date range; every change goes to the URL and back to page 1.
+ * `extra` sits at the toolbar's end (the list's 导出 XLSX).
+ */
+export function ListFilters({
+  q,
+  set,
+  orgLabel,
+  entry = true,
+  extra,
+}: {
+  q: UrlValues<ListKey>;
+  set: (patch: UrlPatch<ListKey>) => void;
+  orgLabel: string;
+  entry?: boolean;
+  extra?: ReactNode;
+}) {
   const { t } = useI18n();
   return (
     <Space wrap size={8} data-testid="list-filters">
@@ -99,6 +114,7 @@ export function ListFilters({ q, set, orgLabel, entry = true }: { q: UrlValues<L
         onChange={(v) => set({ from: v?.[0] ? pickerDay(v[0]) : null, to: v?.[1] ? pickerDay(v[1]) : null, page: null })}
         data-testid="list-filter-dates"
       />
+      {extra}
     </Space>
   );
 }

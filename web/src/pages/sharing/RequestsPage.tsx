@@ -1,5 +1,5 @@
 import { Link, useNavigate, useParams } from 'react-router';
-import { Alert, Button, Card, Drawer, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Drawer, Space, Table, Tabs, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -8,8 +8,9 @@ import { useUrlState } from '../../lib/urlState';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { LawHint } from '../../components/LawHint';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { REQUEST_STATUSES, sharingApi, type ShareRequest, type ShareRequestStatus } from './api';
-import { ART_REQUEST, ReplyCell, RequestStatusTag, canRequestShare } from './parts';
+import { ART_REQUEST, ReplyCell, RequestStatusTag, canRequestShare, dutyLineText } from './parts';
 import { RequestDetail } from './RequestDetail';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
 
@@ -29,7 +30,8 @@ export function RequestDrawer({ id, onClose, onChanged }: { id: string | undefin
  */
 export function RequestsPage() {
   const me = useMe();
-  const { t, date, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, date, dateTime } = i18n;
   const [query, setQuery, queryKey] = useUrlState(['status', 'case', ...LIST_KEYS] as const);
   const status = REQUEST_STATUSES.find((s) => s === query.status);
   const requester = me.org.roles.includes('institution');
@@ -39,10 +41,11 @@ export function RequestsPage() {
   );
   const pagination = usePagination(query, data?.total, setQuery);
 
-  const columns: TableColumnsType<ShareRequest> = [
+  const columns: ExportableColumns<ShareRequest> = [
     {
       title: t('sharing.col.entry'),
       key: 'entry',
+      exportText: (r) => r.entry.name ?? r.entry.code,
       render: (_, r) => (
         <Space direction="vertical" size={0}>
           <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setQuery({ case: r.id })} data-testid="share-open">
@@ -57,8 +60,8 @@ export function RequestsPage() {
     { title: t('sharing.col.provider'), key: 'provider', width: 200, render: (_, r) => r.provider.name },
     { title: t('sharing.col.createdAt'), key: 'createdAt', width: 170, render: (_, r) => dateTime(r.createdAt) },
     { title: t('sharing.col.validUntil'), key: 'validUntil', width: 140, render: (_, r) => date(r.validUntil) },
-    { title: t('sharing.col.status'), key: 'status', width: 110, render: (_, r) => <RequestStatusTag status={r.status} /> },
-    { title: t('sharing.col.due'), key: 'due', width: 260, render: (_, r) => <ReplyCell r={r} /> },
+    { title: t('sharing.col.status'), key: 'status', width: 110, exportText: (r) => t(`sharing.status.${r.status}`), render: (_, r) => <RequestStatusTag status={r.status} /> },
+    { title: t('sharing.col.due'), key: 'due', width: 260, exportText: (r) => dutyLineText(r.duty, r.late, i18n), render: (_, r) => <ReplyCell r={r} /> },
   ];
 
   return (
@@ -88,7 +91,19 @@ export function RequestsPage() {
             onChange={(k) => setQuery({ status: k === 'all' ? null : k, case: null, page: null })}
             items={[{ key: 'all', label: t('sharing.filter.all') }, ...REQUEST_STATUSES.map((s: ShareRequestStatus) => ({ key: s, label: t(`sharing.status.${s}`) }))]}
           />
-          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.provider')} />
+          <ListFilters
+            q={query}
+            set={setQuery}
+            orgLabel={t('sharing.list.provider')}
+            extra={
+              <ExportXlsxButton
+                title={t('page.shareRequests')}
+                columns={columns}
+                pageSize={500}
+                fetchPage={({ limit, offset }) => sharingApi.list({ role: 'requester', ...(status ? { status } : {}), ...listQueryOf(query), limit, offset })}
+              />
+            }
+          />
           {error && <Alert type="error" showIcon message={errorText(error, t)} />}
           <Table<ShareRequest>
             data-testid="share-requests-table"

@@ -5,13 +5,13 @@
  */
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { api } from '../../api/client';
 import type { Me } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { useAsync } from '../../lib/useAsync';
 import { useUrlState } from '../../lib/urlState';
 import { applyFieldErrors, errorText } from '../../lib/errors';
@@ -22,7 +22,8 @@ import { OrgSelect } from '../../components/OrgSelect';
 import { StatusTag, type Tone } from '../../components/StatusTag';
 import { USE_REQUEST_STATUSES, useLimitApi, type Grant, type UseRequest, type UseRequestKind, type UseRequestStatus } from './api';
 import { LIST_KEYS, ListFilters, listQueryOf, usePagination } from './ListFilters';
-import { ART_USE_LIMITS, DutyLine, isProviderAnswerer } from './parts';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
+import { ART_USE_LIMITS, DutyLine, dutyLineText, isProviderAnswerer } from './parts';
 import { RefusalModal, type RefusalTexts } from './Dialogs';
 
 /** "经数据提供单位同意": the subject org's data officer asks (the server checks again). */
@@ -39,9 +40,21 @@ export function UseRequestStatusTag({ status, mine }: { status: UseRequestStatus
   );
 }
 
+/** The last line of {@link AskedCell}: fields, time limit, third org. */
+function askedTerms(u: UseRequest, { t, date }: Pick<I18n, 't' | 'date'>): string {
+  return [
+    u.fields ? t('sharing.fieldsCount', { n: u.fields.length }) : t('sharing.use.sameFields'),
+    u.validUntil ? `${t('sharing.col.validUntil')} ${date(u.validUntil)}` : null,
+    u.thirdOrg ? `${t('sharing.use.thirdOrg')}：${u.thirdOrg.name}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** What a use request asks for, in one block: purpose, scope, fields, time limit, third org. */
 function AskedCell({ u }: { u: UseRequest }) {
-  const { t, date } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   return (
     <Space direction="vertical" size={0}>
       <Typography.Text ellipsis={{ tooltip: u.purpose }} style={{ maxWidth: 320 }}>
@@ -51,13 +64,7 @@ function AskedCell({ u }: { u: UseRequest }) {
         {`${t('sharing.scope')}：${u.scope}`}
       </Typography.Text>
       <Typography.Text type="secondary" className="small">
-        {[
-          u.fields ? t('sharing.fieldsCount', { n: u.fields.length }) : t('sharing.use.sameFields'),
-          u.validUntil ? `${t('sharing.col.validUntil')} ${date(u.validUntil)}` : null,
-          u.thirdOrg ? `${t('sharing.use.thirdOrg')}：${u.thirdOrg.name}` : null,
-        ]
-          .filter(Boolean)
-          .join(' · ')}
+        {askedTerms(u, i18n)}
       </Typography.Text>
     </Space>
   );
@@ -319,14 +326,15 @@ export function UseRequestModal({ grant, onClose }: { grant: Grant | undefined; 
  */
 export function UseRequestsPage() {
   const me = useMe();
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [query, setQuery, queryKey] = useUrlState(['role', 'case', 'status', ...LIST_KEYS] as const);
   const role = query.role === 'provider' ? 'provider' : 'requester';
   const status = USE_REQUEST_STATUSES.find((s) => s === query.status);
   const { data, error, loading, reload } = useAsync(() => useLimitApi.list({ role, ...(status ? { status } : {}), ...listQueryOf(query) }), queryKey.replace(/(^|&)case=[^&]*/, ''));
   const pagination = usePagination(query, data?.total, setQuery);
 
-  const columns: TableColumnsType<UseRequest> = [
+  const columns: ExportableColumns<UseRequest> = [
     {
       title: t('sharing.col.entry'),
       key: 'entry',
@@ -339,9 +347,9 @@ export function UseRequestsPage() {
     },
     { title: t('sharing.use.kind'), key: 'kind', width: 110, render: (_, u) => <Tag color={u.kind === 'transfer' ? 'purple' : 'blue'}>{t(`sharing.use.kind.${u.kind}`)}</Tag> },
     { title: role === 'provider' ? t('sharing.col.requester') : t('sharing.col.provider'), key: 'org', width: 190, render: (_, u) => (role === 'provider' ? u.requester.orgName : u.provider.name) },
-    { title: t('sharing.use.asked'), key: 'asked', render: (_, u) => <AskedCell u={u} /> },
-    { title: t('sharing.col.status'), key: 'status', width: 100, render: (_, u) => <UseRequestStatusTag status={u.status} mine={role === 'provider' && isProviderAnswerer(me, u.provider.id)} /> },
-    { title: t('sharing.col.due'), key: 'due', width: 260, render: (_, u) => <DutyLine duty={u.duty} late={u.late} /> },
+    { title: t('sharing.use.asked'), key: 'asked', exportText: (u) => `${u.purpose}\n${t('sharing.scope')}：${u.scope}\n${askedTerms(u, i18n)}`, render: (_, u) => <AskedCell u={u} /> },
+    { title: t('sharing.col.status'), key: 'status', width: 100, exportText: (u) => t(`sharing.use.status.${u.status}`), render: (_, u) => <UseRequestStatusTag status={u.status} mine={role === 'provider' && isProviderAnswerer(me, u.provider.id)} /> },
+    { title: t('sharing.col.due'), key: 'due', width: 260, exportText: (u) => dutyLineText(u.duty, u.late, i18n), render: (_, u) => <DutyLine duty={u.duty} late={u.late} /> },
   ];
 
   return (
@@ -369,7 +377,19 @@ export function UseRequestsPage() {
             options={USE_REQUEST_STATUSES.map((s) => ({ value: s, label: t(`sharing.status.${s}`) }))}
             style={{ width: 140 }}
           />
-          <ListFilters q={query} set={setQuery} orgLabel={t('sharing.list.counterpart')} />
+          <ListFilters
+            q={query}
+            set={setQuery}
+            orgLabel={t('sharing.list.counterpart')}
+            extra={
+              <ExportXlsxButton
+                title={t('page.useRequests')}
+                columns={columns}
+                pageSize={500}
+                fetchPage={({ limit, offset }) => useLimitApi.list({ role, ...(status ? { status } : {}), ...listQueryOf(query), limit, offset })}
+              />
+            }
+          />
         </Space>
         {error && <Alert type="error" showIcon message={errorText(error, t)} />}
         <Table<UseRequest>

@@ -1,8 +1,8 @@
 /** What the sharing pages share: who may do what (the server checks again), status tags and duty lines. */
 import { Space, Tag, Typography } from 'antd';
 import type { Me } from '../../api/types';
-import { useI18n } from '../../i18n';
-import { DutyCountdown } from '../../components/DutyCountdown';
+import { useI18n, type I18n } from '../../i18n';
+import { DutyCountdown, countdown } from '../../components/DutyCountdown';
 import { LawHint } from '../../components/LawHint';
 import { StatusTag, type Tone } from '../../components/StatusTag';
 import type { GrantStatus, ShareDuty, ShareRequest, ShareRequestStatus } from './api';
@@ -71,6 +71,20 @@ export function DutyLine({ duty, late }: { duty: ShareDuty | null; late?: boolea
       <LawHint source={duty.source} />
     </Space>
   );
+}
+
+/** The text {@link DutyLine} shows, for a list's export. */
+export function dutyLineText(duty: ShareDuty | null, late: boolean | undefined, { t, date }: Pick<I18n, 't' | 'date'>): string {
+  if (!duty) return '—';
+  const parts: string[] = [];
+  if (duty.dueDate) parts.push(date(duty.dueDate));
+  if (duty.status === 'met' && late !== undefined) parts.push(t(late ? 'sharing.answeredLate' : 'sharing.answeredOnTime'));
+  else {
+    const c = countdown({ ...duty, overdueWorkingDays: null });
+    parts.push(t(c.key, c.vars));
+  }
+  if (duty.extensionCount > 0) parts.push(t('duty.extended', { n: duty.extensionCount }));
+  return parts.join(' ');
 }
 
 /** The reply countdown of a list row: the provider's reply duty, or the state it is in before/after. */

@@ -1,9 +1,16 @@
 import type { User } from '../../api/types';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { isFuture } from '../../lib/dates';
 import { StatusTag } from '../../components/StatusTag';
 
 export const isLocked = (u: User) => isFuture(u.lockedUntil);
+
+/** The text {@link UserStatus} shows, for the list's export. */
+export function userStatusText(user: User, { t, dateTime }: Pick<I18n, 't' | 'dateTime'>): string {
+  if (user.disabled) return t('user.status.disabled');
+  if (isLocked(user)) return t('user.status.locked', { until: dateTime(user.lockedUntil) });
+  return t('user.status.active');
+}
 
 /** 正常 / 已锁定（至…）/ 已停用. */
 export function UserStatus({ user }: { user: User }) {

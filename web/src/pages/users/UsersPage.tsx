@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { App, Button, Card, Flex, Input, Popconfirm, Space, Table, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Card, Flex, Input, Popconfirm, Space, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
 import type { User } from '../../api/types';
@@ -11,10 +11,11 @@ import { isPlatformAdmin } from '../../lib/roles';
 import { errorText } from '../../lib/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { OrgSelect } from '../../components/OrgSelect';
-import { RoleTags } from '../../components/RoleTags';
+import { RoleTags, useRoleLabel } from '../../components/RoleTags';
+import { ExportXlsxButton, type ExportableColumns } from '../../components/ExportXlsxButton';
 import { UserFormDrawer } from './UserFormDrawer';
 import { ResetPasswordModal } from './ResetPasswordModal';
-import { UserStatus, isLocked } from './UserStatus';
+import { UserStatus, isLocked, userStatusText } from './UserStatus';
 
 const URL_KEYS = ['orgId', 'q', 'page', 'size'] as const;
 
@@ -22,7 +23,9 @@ const URL_KEYS = ['orgId', 'q', 'page', 'size'] as const;
 export function UsersPage() {
   const me = useMe();
   const platform = isPlatformAdmin(me);
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
+  const roleLabel = useRoleLabel();
   const { message } = App.useApp();
   const [query, setQuery, queryKey] = useUrlState(URL_KEYS);
   const paging = readPaging(query.page, query.size);
@@ -46,12 +49,12 @@ export function UsersPage() {
     }
   };
 
-  const columns: TableColumnsType<User> = [
+  const columns: ExportableColumns<User> = [
     { title: t('field.login'), dataIndex: 'login', width: 160, render: (v: string) => <span className="mono">{v}</span> },
     { title: t('user.field.name'), dataIndex: 'name', width: 120 },
     ...(platform ? [{ title: t('user.field.org'), dataIndex: 'orgName', width: 220 }] : []),
-    { title: t('user.field.roles'), dataIndex: 'roles', width: 220, render: (roles: string[]) => <RoleTags kind="user" roles={roles} /> },
-    { title: t('common.status'), key: 'status', width: 190, render: (_, u) => <UserStatus user={u} /> },
+    { title: t('user.field.roles'), dataIndex: 'roles', width: 220, exportText: (u) => u.roles.map((r) => roleLabel('user', r)).join(t('common.listSep')), render: (roles: string[]) => <RoleTags kind="user" roles={roles} /> },
+    { title: t('common.status'), key: 'status', width: 190, exportText: (u) => userStatusText(u, i18n), render: (_, u) => <UserStatus user={u} /> },
     { title: t('user.col.lastLogin'), dataIndex: 'lastLoginAt', width: 170, responsive: ['lg'], render: (v: string | null) => dateTime(v) },
     {
       title: t('common.actions'),
@@ -125,6 +128,12 @@ export function UsersPage() {
             style={{ width: 260 }}
           />
           <Button onClick={() => setQuery({ orgId: undefined, q: undefined, page: undefined })}>{t('common.reset')}</Button>
+          <ExportXlsxButton
+            title={t('page.users')}
+            columns={columns}
+            pageSize={500}
+            fetchPage={({ limit, offset }) => api.users.list({ orgId, q: query.q, limit, offset })}
+          />
         </Flex>
         <Table<User>
           data-testid="users-table"

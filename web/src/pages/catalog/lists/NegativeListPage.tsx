@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Flex, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Flex, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { api } from '../../../api/client';
 import type { JointReviewState, NegativeListItem, Seat } from '../../../api/types';
 import { useMe } from '../../../auth/AuthContext';
-import { useI18n, type MessageKey } from '../../../i18n';
+import { useI18n, type I18n, type MessageKey } from '../../../i18n';
 import { useAsync } from '../../../lib/useAsync';
 import { readPaging, useUrlState } from '../../../lib/urlState';
 import { errorText } from '../../../lib/errors';
@@ -11,8 +11,9 @@ import { PageHeader } from '../../../components/PageHeader';
 import { OrgSelect } from '../../../components/OrgSelect';
 import { LawHint } from '../../../components/LawHint';
 import { StatusTag, type Tone } from '../../../components/StatusTag';
+import { ExportXlsxButton, type ExportableColumns } from '../../../components/ExportXlsxButton';
 import { ExportButton } from '../ExportButton';
-import { EntryName } from '../EntryName';
+import { EntryName, entryNameText } from '../EntryName';
 import { useCatalogLabels } from '../labels';
 import { ART, ATTR_COLOR, SEATS } from '../vocab';
 import { canSignSeat } from './permissions';
@@ -30,6 +31,18 @@ const STATE_TITLE: Record<JointReviewState, MessageKey> = {
 /** Seats the signed-in org holds and has not signed yet for this item. */
 function mySeats(item: NegativeListItem, can: (holder: string | null | undefined) => boolean) {
   return item.review.missing.filter((m) => can(m.org?.id)).map((m) => ({ seat: m.seat, label: m.label }));
+}
+
+/** The seats of {@link SeatTags} as text, for the list's export: 席位：同意 / 不同意 / 待…签署. */
+function seatsText(item: NegativeListItem, t: I18n['t']): string {
+  const signed = new Map(item.review.signoffs.map((s) => [s.seat, s]));
+  const missing = new Map(item.review.missing.map((m) => [m.seat, m]));
+  return SEATS.map((seat) => {
+    const s = signed.get(seat);
+    if (s) return `${s.seatLabel}：${t(s.decision === 'agree' ? 'catalog.negative.agree' : 'catalog.negative.disagree')}`;
+    const m = missing.get(seat as Seat);
+    return `${m?.label ?? seat}：${m?.org ? t('catalog.negative.seat.holder', { org: m.org.name }) : t('catalog.negative.seat.unassigned')}`;
+  }).join('\n');
 }
 
 /** Each seat of the joint review as a tag: signed (agree green, disagree red) or still missing (grey, its holder on hover). */
@@ -83,8 +96,8 @@ export function NegativeListPage() {
   const [signing, setSigning] = useState<NegativeListItem | null>(null);
   const can = (holder: string | null | undefined) => canSignSeat(me, holder);
 
-  const columns: TableColumnsType<NegativeListItem> = [
-    { title: t('catalog.col.entry'), key: 'name', width: 240, render: (_, i) => <EntryName entry={i.entry} /> },
+  const columns: ExportableColumns<NegativeListItem> = [
+    { title: t('catalog.col.entry'), key: 'name', width: 240, exportText: (i) => entryNameText(i.entry), render: (_, i) => <EntryName entry={i.entry} /> },
     { title: t('catalog.field.provider'), key: 'provider', width: 160, render: (_, i) => i.entry.provider.name },
     {
       title: t('catalog.field.shareAttr'),
@@ -114,7 +127,7 @@ export function NegativeListPage() {
         </Space>
       ),
     },
-    { title: t('catalog.negative.col.seats'), key: 'seats', width: 440, render: (_, i) => <SeatTags item={i} /> },
+    { title: t('catalog.negative.col.seats'), key: 'seats', width: 440, exportText: (i) => seatsText(i, t), render: (_, i) => <SeatTags item={i} /> },
     {
       title: t('common.actions'),
       key: 'actions',
@@ -192,6 +205,12 @@ export function NegativeListPage() {
             style={{ width: 180 }}
           />
           <Button onClick={() => setQuery({ provider: undefined, state: undefined, shareAttr: undefined, page: undefined })}>{t('common.reset')}</Button>
+          <ExportXlsxButton
+            title={t('page.negativeList')}
+            columns={columns}
+            pageSize={500}
+            fetchPage={({ limit, offset }) => api.catalog.negativeList({ provider: query.provider, state: query.state, shareAttr: query.shareAttr, limit, offset })}
+          />
         </Flex>
         <Table<NegativeListItem>
           data-testid="negative-list"

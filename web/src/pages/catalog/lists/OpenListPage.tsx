@@ -1,4 +1,4 @@
-import { Button, Card, Flex, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Flex, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { StarFilled } from '@ant-design/icons';
 import { api } from '../../../api/client';
 import type { PositiveListEntry, PositiveListSummary, PriorityArea, PublicCatalogEntry } from '../../../api/types';
@@ -9,8 +9,9 @@ import { errorText } from '../../../lib/errors';
 import { PageHeader } from '../../../components/PageHeader';
 import { OrgSelect } from '../../../components/OrgSelect';
 import { LawHint } from '../../../components/LawHint';
+import { ExportXlsxButton, type ExportableColumns } from '../../../components/ExportXlsxButton';
 import { ExportButton } from '../ExportButton';
-import { EntryName } from '../EntryName';
+import { EntryName, entryNameText } from '../EntryName';
 import { useCatalogLabels } from '../labels';
 import { ART, ATTR_COLOR, PRIORITY_AREAS } from '../vocab';
 
@@ -32,11 +33,11 @@ function PriorityTags({ areas }: { areas: readonly string[] }) {
   );
 }
 
-function useEntryColumns(): TableColumnsType<PublicCatalogEntry> {
+function useEntryColumns(): ExportableColumns<PublicCatalogEntry> {
   const { t, date } = useI18n();
   const l = useCatalogLabels();
   return [
-    { title: t('catalog.col.entry'), key: 'name', render: (_, e) => <EntryName entry={e} /> },
+    { title: t('catalog.col.entry'), key: 'name', exportText: (e) => entryNameText(e), render: (_, e) => <EntryName entry={e} /> },
     { title: t('catalog.field.provider'), key: 'provider', width: 180, render: (_, e) => e.provider.name },
     { title: t('catalog.field.category'), dataIndex: 'category', width: 100 },
     {
@@ -54,7 +55,7 @@ function useEntryColumns(): TableColumnsType<PublicCatalogEntry> {
         </Space>
       ),
     },
-    { title: t('catalog.field.priorityAreas'), key: 'priority', width: 200, render: (_, e) => <PriorityTags areas={e.priorityAreas} /> },
+    { title: t('catalog.field.priorityAreas'), key: 'priority', width: 200, exportText: (e) => (e.priorityAreas.length ? e.priorityAreas.map((a) => l.priority(a)).join(t('common.listSep')) : '—'), render: (_, e) => <PriorityTags areas={e.priorityAreas} /> },
     { title: t('catalog.field.provisionMethods'), key: 'methods', width: 150, render: (_, e) => l.list(e.provisionMethods, l.method) },
     { title: t('catalog.field.updateFrequency'), key: 'freq', width: 90, render: (_, e) => l.frequency(e.updateFrequency) },
     { title: t('catalog.version.publishedAt'), dataIndex: 'publishedAt', width: 130, render: (v: string | null) => date(v) },
@@ -122,6 +123,14 @@ function OpenCatalog({ query, setQuery, queryKey }: { query: Record<Key, string 
         <Button onClick={() => setQuery({ provider: undefined, openAttr: undefined, priorityArea: undefined, category: undefined, page: undefined })}>
           {t('common.reset')}
         </Button>
+        <ExportXlsxButton
+          title={t('catalog.open.tab')}
+          columns={columns}
+          pageSize={500}
+          fetchPage={({ limit, offset }) =>
+            api.catalog.openList({ provider: query.provider, openAttr: query.openAttr, priorityArea: query.priorityArea, category: query.category, limit, offset })
+          }
+        />
       </Flex>
       <Table<PublicCatalogEntry>
         data-testid="open-list"
@@ -150,7 +159,7 @@ function PositiveLists({ query, setQuery, queryKey }: { query: Record<Key, strin
     `${queryKey}|one`,
   );
 
-  const summaryColumns: TableColumnsType<PositiveListSummary> = [
+  const summaryColumns: ExportableColumns<PositiveListSummary> = [
     {
       title: t('catalog.field.provider'),
       key: 'provider',
@@ -170,11 +179,12 @@ function PositiveLists({ query, setQuery, queryKey }: { query: Record<Key, strin
     })),
   ];
 
-  const columns: TableColumnsType<PositiveListEntry> = [
+  const columns: ExportableColumns<PositiveListEntry> = [
     {
       title: '',
       key: 'flag',
       width: 40,
+      exportText: false,
       render: (_, e) =>
         e.priority ? (
           <Tooltip title={t('catalog.positive.flag')}>
@@ -182,7 +192,7 @@ function PositiveLists({ query, setQuery, queryKey }: { query: Record<Key, strin
           </Tooltip>
         ) : null,
     },
-    ...(entryColumns as TableColumnsType<PositiveListEntry>),
+    ...(entryColumns as ExportableColumns<PositiveListEntry>),
   ];
 
   if (query.org) {
@@ -204,6 +214,16 @@ function PositiveLists({ query, setQuery, queryKey }: { query: Record<Key, strin
             options={PRIORITY_AREAS.map((a) => ({ value: a, label: l.priority(a) }))}
             style={{ width: 170 }}
           />
+          <ExportXlsxButton
+            title={`${t('catalog.positive.tab')}_${one.data?.provider.name ?? ''}`}
+            columns={columns}
+            pageSize={500}
+            fetchPage={async ({ limit, offset }) => {
+              const page = await api.catalog.positiveList(query.org ?? '', { priorityArea: query.priorityArea, limit, offset });
+              // `matched` counts the rows under the filter; `total` is the institution's whole list.
+              return { items: page.items, total: page.matched };
+            }}
+          />
         </Flex>
         <Table<PositiveListEntry>
           data-testid="positive-list"
@@ -221,17 +241,28 @@ function PositiveLists({ query, setQuery, queryKey }: { query: Record<Key, strin
     );
   }
   return (
-    <Table<PositiveListSummary>
-      data-testid="positive-lists"
-      rowKey={(s) => s.provider.id}
-      size="middle"
-      loading={summary.loading}
-      columns={summaryColumns}
-      dataSource={summary.data?.items ?? []}
-      scroll={{ x: 900 }}
-      locale={{ emptyText: summary.error ? errorText(summary.error, t) : t('catalog.open.empty') }}
-      pagination={false}
-    />
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Flex justify="flex-end">
+        {/* Every institution's figures come in one response: read once. */}
+        <ExportXlsxButton
+          title={t('catalog.positive.tab')}
+          columns={summaryColumns}
+          pageSize={500}
+          fetchPage={async () => ({ items: (await api.catalog.positiveLists()).items, next: null })}
+        />
+      </Flex>
+      <Table<PositiveListSummary>
+        data-testid="positive-lists"
+        rowKey={(s) => s.provider.id}
+        size="middle"
+        loading={summary.loading}
+        columns={summaryColumns}
+        dataSource={summary.data?.items ?? []}
+        scroll={{ x: 900 }}
+        locale={{ emptyText: summary.error ? errorText(summary.error, t) : t('catalog.open.empty') }}
+        pagination={false}
+      />
+    </Space>
   );
 }
 

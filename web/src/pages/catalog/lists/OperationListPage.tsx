@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Radio, Segmented, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Radio, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../../api/client';
 import type { OperationItem, OperationStatus, Registration } from '../../../api/types';
 import { useMe } from '../../../auth/AuthContext';
@@ -13,7 +13,8 @@ import { OrgSelect } from '../../../components/OrgSelect';
 import { LawHint } from '../../../components/LawHint';
 import { StatusTag, type Tone } from '../../../components/StatusTag';
 import { ExportButton } from '../ExportButton';
-import { EntryName } from '../EntryName';
+import { EntryName, entryNameText } from '../EntryName';
+import { ExportXlsxButton, type ExportableColumns } from '../../../components/ExportXlsxButton';
 import { useCatalogLabels } from '../labels';
 import { ART, GRADE_COLOR } from '../vocab';
 import { canConsent, canRegisterResource, canRemoveItem } from './permissions';
@@ -142,8 +143,8 @@ export function OperationListPage() {
       ),
     });
 
-  const columns: TableColumnsType<OperationItem> = [
-    { title: t('catalog.col.entry'), key: 'name', render: (_, i) => (i.entry ? <EntryName entry={i.entry} /> : '—') },
+  const columns: ExportableColumns<OperationItem> = [
+    { title: t('catalog.col.entry'), key: 'name', exportText: (i) => (i.entry ? entryNameText(i.entry) : '—'), render: (_, i) => (i.entry ? <EntryName entry={i.entry} /> : '—') },
     { title: t('catalog.field.provider'), key: 'provider', width: 170, render: (_, i) => i.entry?.provider.name ?? '—' },
     {
       title: t('catalog.operation.col.listedBy'),
@@ -273,6 +274,12 @@ export function OperationListPage() {
           />
           <OrgSelect value={query.provider} onChange={(v) => setQuery({ provider: v, page: undefined })} placeholder={t('catalog.filter.provider')} style={{ width: 260 }} />
           <Button onClick={() => setQuery({ status: undefined, provider: undefined, page: undefined })}>{t('common.reset')}</Button>
+          <ExportXlsxButton
+            title={`${t('page.operationList')}_${t(STATUS_TITLE[status])}`}
+            columns={columns}
+            pageSize={500}
+            fetchPage={({ limit, offset }) => api.catalog.operationList({ status, provider: query.provider, limit, offset })}
+          />
         </Flex>
         <Table<OperationItem>
           data-testid="operation-list"
