@@ -17,22 +17,29 @@ export const rateKeyOf = (req: FastifyRequest): string => (req.auth?.apiKeyId ? 
 
 const retryAfterSeconds = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs / 1000));
 
-/** The route config of a rate-limited open data route. */
-export function openApiRateLimit(k: Kernel) {
-  const limits = limitsOf(k);
+/** Whom a refused call was counted by, as the 429's details name it. */
+const countedBy = (rateKey: string): 'api_key' | 'user' | 'ip' => (rateKey.startsWith('key:') ? 'api_key' : rateKey.startsWith('user:') ? 'user' : 'ip');
+
+/** A route config of a limit per minute: who a call counts against, their limit, and the refusal's message. */
+function perMinute(keyOf: (req: FastifyRequest) => string, maxFor: (rateKey: string) => number, message: (rateKey: string, retryAfter: number) => string) {
   return {
     rateLimit: {
       timeWindow: 60_000,
-      keyGenerator: (req: FastifyRequest) => rateKeyOf(req),
-      max: (_req: FastifyRequest, key: string) => limitFor(limits, key),
+      keyGenerator: keyOf,
+      max: (_req: FastifyRequest, key: string) => maxFor(key),
       errorResponseBuilder: (req: FastifyRequest, ctx: { max: number; ttl: number }) => {
-        const key = rateKeyOf(req);
-        return new AppError('RATE_LIMITED', rateLimitMessage(limits, key, retryAfterSeconds(ctx.ttl)), {
-          details: { limitPerMinute: ctx.max, by: key.startsWith('key:') ? 'api_key' : 'ip', retryAfterSeconds: retryAfterSeconds(ctx.ttl) },
-        });
+        const key = keyOf(req);
+        const retryAfter = retryAfterSeconds(ctx.ttl);
+        return new AppError('RATE_LIMITED', message(key, retryAfter), { details: { limitPerMinute: ctx.max, by: countedBy(key), retryAfterSeconds: retryAfter } });
       },
     },
   };
+}
+
+/** The route config of a rate-limited open data route. */
+export function openApiRateLimit(k: Kernel) {
+  const limits = limitsOf(k);
+  return perMinute(rateKeyOf, (key) => limitFor(limits, key), (key, retryAfter) => rateLimitMessage(limits, key, retryAfter));
 }
 
 // ── Downloads ──
@@ -56,23 +63,8 @@ export function downloadRateLimitMessage(limits: RateLimits, rateKey: string, re
     : `开放数据下载过于频繁：未登录且未使用 API 密钥时每个 IP 每分钟最多下载 ${limits.anonymousPerMinute} 次（登录或使用 API 密钥每分钟 ${limits.keyPerMinute} 次），请 ${retryAfter} 秒后再试`;
 }
 
-/** Whom a refused download was counted by, as the 429's details name it. */
-const countedBy = (rateKey: string): 'api_key' | 'user' | 'ip' => (rateKey.startsWith('key:') ? 'api_key' : rateKey.startsWith('user:') ? 'user' : 'ip');
-
 /** The route config of the open data download route. */
 export function openDownloadRateLimit(k: Kernel) {
   const limits = downloadLimitsOf(k);
-  return {
-    rateLimit: {
-      timeWindow: 60_000,
-      keyGenerator: (req: FastifyRequest) => downloadRateKeyOf(req),
-      max: (_req: FastifyRequest, key: string) => downloadLimitFor(limits, key),
-      errorResponseBuilder: (req: FastifyRequest, ctx: { max: number; ttl: number }) => {
-        const key = downloadRateKeyOf(req);
-        return new AppError('RATE_LIMITED', downloadRateLimitMessage(limits, key, retryAfterSeconds(ctx.ttl)), {
-          details: { limitPerMinute: ctx.max, by: countedBy(key), retryAfterSeconds: retryAfterSeconds(ctx.ttl) },
-        });
-      },
-    },
-  };
+  return perMinute(downloadRateKeyOf, (key) => downloadLimitFor(limits, key), (key, retryAfter) => downloadRateLimitMessage(limits, key, retryAfter));
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { App, Button, Tooltip, type TableColumnType } from 'antd';
 import { FileExcelOutlined } from '@ant-design/icons';
 import { useI18n } from '../i18n';
+import { saveBlob } from '../lib/download';
 import { errorText } from '../lib/errors';
 import { EXPORT_ROW_CAP, collectRows, exportColumnsOf, exportFileName, sheetRows, type PageFetcher } from '../lib/exportXlsx';
 
@@ -43,7 +44,7 @@ export function ExportXlsxButton<T>({ title, columns, fetchPage, pageSize, disab
         onProgress: (done, n) => setProgress({ done, total: n }),
       });
       const { header, rows: cells } = sheetRows(cols, rows);
-      const { xlsxBlob, saveBlob } = await import('../lib/exportXlsxWriter');
+      const { xlsxBlob } = await import('../lib/exportXlsxWriter');
       saveBlob(exportFileName(title), await xlsxBlob(title, header, cells));
       if (truncated) {
         message.warning(

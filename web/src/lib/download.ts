@@ -1,6 +1,5 @@
-/** Saves text as a file in the browser. */
-export function downloadText(filename: string, text: string, mime: string): void {
-  const blob = new Blob([text], { type: mime });
+/** Saves a blob as a file in the browser. */
+export function saveBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -8,7 +7,13 @@ export function downloadText(filename: string, text: string, mime: string): void
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  // The download has started by the next turn; the URL is freed a little later to be safe.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Saves text as a file in the browser. */
+export function downloadText(filename: string, text: string, mime: string): void {
+  saveBlob(filename, new Blob([text], { type: mime }));
 }
 
 function csvCell(v: string): string {

@@ -30,16 +30,3 @@ export async function xlsxBlob(title: string, header: string[], rows: string[][]
   const buf = await wb.xlsx.writeBuffer();
   return new Blob([buf], { type: XLSX_MIME });
 }
-
-/** Saves a blob as a file. */
-export function saveBlob(filename: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // The download has started by the next turn; the URL is freed a little later to be safe.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
