@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { ART, type EntryInput } from './model.js';
+import { ok, refused, type ErrorBody } from '../../../test/assert.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -21,7 +22,6 @@ const db = () => env.k.db.kysely;
 
 const LOGINS = ['gat_clerk', 'gat_officer', 'gat_admin', 'scj_clerk', 'scj_officer', 'yshj_reviewer', 'yshj_admin', 'sjj_reviewer', 'kaifa_dev', 'zhangsan', 'admin', 'auditor_wx'];
 
-type ErrorBody = { error: { code: string; message: string; source?: string; fields?: Array<{ field: string; message: string }> } };
 const errorOf = (res: LightMyRequestResponse) => (res.json() as ErrorBody).error;
 
 const ASSESSED = { secrecyRisk: { conclusion: '不涉及国家秘密', date: '2026-09-10' }, piiImpact: { conclusion: '含身份证号码，按重要数据处理', date: '2026-09-10' } };
@@ -50,18 +50,7 @@ function body(over: Partial<EntryInput> = {}): EntryInput {
   };
 }
 
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 
-function refused(res: LightMyRequestResponse, status: number, code: string, source?: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = errorOf(res);
-  expect(e.code).toBe(code);
-  if (source !== undefined) expect(e.source).toBe(source);
-  return e;
-}
 
 async function eventsOf(entryId: string) {
   return db().selectFrom('audit_events').select(['action', 'actor_user_id', 'details']).where('object_id', '=', entryId).orderBy('seq').execute();

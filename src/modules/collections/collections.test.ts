@@ -9,16 +9,13 @@ import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harne
 import { synthUscc } from '../ingest/synth.js';
 import { DEMO_COLLECTIONS } from './demo.js';
 import type { CollectionDetail, CollectionSummary, MemberView } from './service.js';
+import { ok } from '../../../test/assert.js';
 
 let env: TestEnv;
 let admin: Client;
 let analyst: Client;
 let scj: Client;
 const db = () => env.k.db.kysely;
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 const refused = (res: LightMyRequestResponse, status: number) => {
   expect(res.statusCode, res.body).toBe(status);
   return (res.json() as { error: { code: string; message: string; source?: string } }).error;

@@ -6,13 +6,13 @@
  * same fields; a suspended, revoked or expired grant refuses the very next page; a key of another
  * grant or entry is refused; every read is one usage row and one audit event.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import type { CatalogField } from '../catalog/tables.js';
 import { makePublishedEntry, PEOPLE_FIELDS } from '../ingest/factories.js';
 import { synthBankCard, synthIdNumber, synthUscc } from '../ingest/synth.js';
+import { ok, refused } from '../../../test/assert.js';
 
 let env: TestEnv;
 const db = () => env.k.db.kysely;
@@ -33,19 +33,8 @@ let key = '';
 let keyId = '';
 let demoKey = '';
 
-type ErrorBody = { error: { code: string; message: string; source?: string; details?: Record<string, unknown>; fields?: Array<{ field: string; message: string }> } };
 type Page = { items: Array<Record<string, unknown>>; next: string | null };
 
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  return e;
-}
 
 const person = (i: number): Record<string, string> => ({
   id_number: synthIdNumber('460105', '19900307', i),

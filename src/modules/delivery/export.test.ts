@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { trace } from '../../cli/trace.js';
@@ -21,6 +20,7 @@ import { synthBankCard, synthIdNumber, synthUscc } from '../ingest/synth.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
 import { exportJob, exportsSettled, type ExportView } from './export.js';
 import { DOWNLOAD_HOURS, rowFingerprint } from './export.rules.js';
+import { ok, refused } from '../../../test/assert.js';
 
 let env: TestEnv;
 let dataDir: string;
@@ -38,17 +38,6 @@ const E = { people: '', code: '' };
 const G = { batch: '', api: '', file: '' };
 const R = { batch: '' };
 
-type ErrorBody = { error: { code: string; message: string; source?: string; details?: Record<string, unknown> } };
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  return e;
-}
 
 const person = (i: number): Record<string, string> => ({
   id_number: synthIdNumber('460105', '19900307', i),

@@ -14,6 +14,7 @@ import { ingestJobs } from './jobs.js';
 import { synthIdNumber } from './synth.js';
 import { countChunks, findUpload } from './uploads.repo.js';
 import { chunkPlace, completeUpload, isIdleExpired, LOADING_STALE_MS, UPLOAD_CHUNK_SIZE, UPLOAD_IDLE_DAYS } from './uploads.js';
+import { ok } from '../../../test/assert.js';
 
 let env: TestEnv;
 let gat: Client;
@@ -29,10 +30,6 @@ function file(from: number, n: number, bad: ReadonlySet<number> = new Set()): Bu
   return Buffer.from(`id_number,name,mobile\n${rows.join('\n')}\n`);
 }
 
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
 const refused = (res: LightMyRequestResponse, status: number, code: string) => {
   expect(res.statusCode, res.body).toBe(status);
   const e = res.json().error as { code: string; message: string; source?: string; details?: Record<string, unknown> };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { demoUscc } from '../identity/demo.js';
+import { ok, refused } from '../../../test/assert.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -20,18 +21,6 @@ const db = () => env.k.db.kysely;
 const LOGINS = ['gat_clerk', 'gat_officer', 'gat_admin', 'scj_clerk', 'scj_officer', 'sthj_officer', 'hkfgw_analyst', 'hkfgw_officer', 'hk_admin', 'yshj_reviewer', 'yshj_admin', 'sjj_reviewer', 'admin'];
 const ART16 = '000 第十六条';
 
-type ErrorBody = { error: { code: string; message: string; source?: string } };
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string, source?: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  if (source !== undefined) expect(e.source).toBe(source);
-  return e;
-}
 
 const entryId = async (name: string) =>
   (

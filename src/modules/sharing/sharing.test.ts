@@ -5,11 +5,11 @@
  * Demo entries: 企业营业执照信息 (省市场监管局, unconditional), 人口基础信息 and 机动车登记信息
  * (省公安厅, conditional), 在逃人员信息 (省公安厅, not shared).
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { AppError } from '../../kernel/errors.js';
 import { checkGrant } from './grants.service.js';
+import { ok, refused } from '../../../test/assert.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -38,18 +38,6 @@ const LOGINS = [
 ];
 const ART14 = '000 第十四条';
 
-type ErrorBody = { error: { code: string; message: string; source?: string; fields?: Array<{ field: string; message: string }> } };
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string, source?: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  if (source !== undefined) expect(e.source).toBe(source);
-  return e;
-}
 
 async function entryId(name: string): Promise<string> {
   const r = await db()

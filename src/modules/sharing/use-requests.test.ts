@@ -3,12 +3,12 @@
  * use or to pass data to 省生态环境厅. Filed on Wednesday 30 September 2026, the eve of National
  * Day: the provider's reply (the conditional share reply period, 2 working days) is due Friday 10-09.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { lastValidDay, useRequestProblems, useRequestWorkflow } from './use-requests.js';
 import { AppError } from '../../kernel/errors.js';
+import { ok, refused } from '../../../test/assert.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -21,18 +21,6 @@ const db = () => env.k.db.kysely;
 const LOGINS = ['gat_clerk', 'gat_officer', 'gat_admin', 'scj_clerk', 'scj_officer', 'sthj_officer', 'yshj_reviewer', 'sjj_reviewer', 'admin'];
 const ART15 = '000 第十五条';
 
-type ErrorBody = { error: { code: string; message: string; source?: string; fields?: Array<{ field: string; message: string }> } };
-const ok = (res: LightMyRequestResponse, status = 200) => {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json();
-};
-function refused(res: LightMyRequestResponse, status: number, code: string, source?: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const e = (res.json() as ErrorBody).error;
-  expect(e.code).toBe(code);
-  if (source !== undefined) expect(e.source).toBe(source);
-  return e;
-}
 
 const entryId = async (name: string) =>
   (
