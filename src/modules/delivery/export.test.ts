@@ -15,8 +15,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { trace } from '../../cli/trace.js';
-import { makePublishedEntry, PEOPLE_FIELDS } from '../ingest/factories.js';
-import { synthBankCard, synthIdNumber, synthUscc } from '../ingest/synth.js';
+import { makePublishedEntry, PEOPLE_FIELDS, personRow, rowsCsv } from '../ingest/factories.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
 import { exportJob, exportsSettled, type ExportView } from './export.js';
 import { DOWNLOAD_HOURS, rowFingerprint } from './export.rules.js';
@@ -39,21 +38,8 @@ const G = { batch: '', api: '', file: '' };
 const R = { batch: '' };
 
 
-const person = (i: number): Record<string, string> => ({
-  id_number: synthIdNumber('460105', '19900307', i),
-  name: `居民${i}`,
-  mobile: `139${String(i).padStart(8, '0')}`,
-  card: synthBankCard(i),
-  region: i % 3 === 0 ? '460106' : '460105',
-  company: synthUscc('460100', i),
-  birth: '1990-03-07',
-  household: String((i % 5) + 1),
-  income: `${1000 + i}.50`,
-  active: i % 2 ? 'true' : 'false',
-  updated_at: '2026-09-18T10:00:00+08:00',
-});
-const people = Array.from({ length: ROWS }, (_, i) => person(i + 1));
-const csvOf = (rows: Array<Record<string, string>>) => `${PEOPLE_FIELDS.map((f) => f.name).join(',')}\n${rows.map((r) => PEOPLE_FIELDS.map((f) => r[f.name]).join(',')).join('\n')}\n`;
+const people = Array.from({ length: ROWS }, (_, i) => personRow(i + 1));
+const csvOf = (rows: Array<Record<string, string>>) => rowsCsv(rows);
 
 async function approvedGrant(entryId: string, fields: string[], method: string): Promise<{ grantId: string; requestId: string }> {
   const r = ok(

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, refused } from '../../../test/assert.js';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import type { CatalogField } from '../catalog/tables.js';
-import { makePublishedEntry, PEOPLE_FIELDS } from '../ingest/factories.js';
+import { makePublishedEntry, PEOPLE_FIELDS, rowsCsv } from '../ingest/factories.js';
 import { synthBankCard, synthIdNumber, synthUscc } from '../ingest/synth.js';
 import { exportsSettled, type ExportView } from './export.js';
 
@@ -42,7 +42,7 @@ const person = (i: number): Record<string, string> => ({
   updated_at: '2026-09-18T10:00:00+08:00',
 });
 const people = Array.from({ length: ROWS }, (_, i) => person(i + 1));
-const csvOf = (rows: Array<Record<string, string>>) => `${FIELDS.map((f) => f.name).join(',')}\n${rows.map((r) => FIELDS.map((f) => r[f.name]).join(',')).join('\n')}\n`;
+const csvOf = (rows: Array<Record<string, string>>) => rowsCsv(rows, FIELDS);
 
 let entryId = '';
 let code = '';

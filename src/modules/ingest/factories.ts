@@ -8,6 +8,7 @@ import * as identityRepo from '../identity/repo.js';
 import { authFromRow } from '../identity/views.js';
 import { versionColumns } from '../catalog/repo.js';
 import type { CatalogField } from '../catalog/tables.js';
+import { synthBankCard, synthIdNumber, synthUscc } from './synth.js';
 
 /** Every field type and every validated kind of personal information. */
 export const PEOPLE_FIELDS: CatalogField[] = [
@@ -23,6 +24,25 @@ export const PEOPLE_FIELDS: CatalogField[] = [
   { name: 'active', label: '有效', type: 'boolean' },
   { name: 'updated_at', label: '更新时间', type: 'datetime' },
 ];
+
+/** Row `i` of a synthetic population over PEOPLE_FIELDS: valid identifiers, two districts, a fixed birth date. */
+export const personRow = (i: number): Record<string, string> => ({
+  id_number: synthIdNumber('460105', '19900307', i),
+  name: `居民${i}`,
+  mobile: `139${String(i).padStart(8, '0')}`,
+  card: synthBankCard(i),
+  region: i % 3 === 0 ? '460106' : '460105',
+  company: synthUscc('460100', i),
+  birth: '1990-03-07',
+  household: String((i % 5) + 1),
+  income: `${1000 + i}.50`,
+  active: i % 2 ? 'true' : 'false',
+  updated_at: '2026-09-18T10:00:00+08:00',
+});
+
+/** Rows as the CSV a load takes: a header of the fields' names, then one line a row. */
+export const rowsCsv = (rows: ReadonlyArray<Record<string, string>>, fields: readonly CatalogField[] = PEOPLE_FIELDS): string =>
+  `${fields.map((f) => f.name).join(',')}\n${rows.map((r) => fields.map((f) => r[f.name]).join(',')).join('\n')}\n`;
 
 /** What a test entry may set beyond its fields and name. */
 export interface EntryOptions {
