@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { ART, type EntryInput } from './model.js';
 import { ok, refused, type ErrorBody } from '../../../test/assert.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -19,6 +20,7 @@ const as = (login: string) => {
   return c;
 };
 const db = () => env.k.db.kysely;
+const { orgId } = lookups(db);
 
 const LOGINS = ['gat_clerk', 'gat_officer', 'gat_admin', 'scj_clerk', 'scj_officer', 'yshj_reviewer', 'yshj_admin', 'sjj_reviewer', 'kaifa_dev', 'zhangsan', 'admin', 'auditor_wx'];
 
@@ -50,13 +52,9 @@ function body(over: Partial<EntryInput> = {}): EntryInput {
   };
 }
 
-
-
 async function eventsOf(entryId: string) {
   return db().selectFrom('audit_events').select(['action', 'actor_user_id', 'details']).where('object_id', '=', entryId).orderBy('seq').execute();
 }
-
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
 
 beforeAll(async () => {
   env = await testEnv({ config: { loginRateLimitPerMinute: 100_000 } });

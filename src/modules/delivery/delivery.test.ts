@@ -34,7 +34,6 @@ let demoKey = '';
 
 type Page = { items: Array<Record<string, unknown>>; next: string | null };
 
-
 const people = Array.from({ length: ROWS }, (_, i) => personRow(i + 1));
 const csvOf = (rows: Array<Record<string, string>>) => rowsCsv(rows);
 

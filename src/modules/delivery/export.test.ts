@@ -37,7 +37,6 @@ const E = { people: '', code: '' };
 const G = { batch: '', api: '', file: '' };
 const R = { batch: '' };
 
-
 const people = Array.from({ length: ROWS }, (_, i) => personRow(i + 1));
 const csvOf = (rows: Array<Record<string, string>>) => rowsCsv(rows);
 

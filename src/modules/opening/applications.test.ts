@@ -12,10 +12,12 @@ import { ok, refused, signIn } from '../../../test/assert.js';
 import { synthUscc } from '../ingest/synth.js';
 import { publishNextVersion } from '../ingest/factories.js';
 import { applicationFigures } from './applications.service.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 let as: Awaited<ReturnType<typeof signIn>>;
 const db = () => env.k.db.kysely;
+const { orgId, notes } = lookups(db);
 const ART20 = '000 第二十条';
 const LOGINS = ['zhangsan', 'yelin_admin', 'scj_clerk', 'scj_officer', 'gat_officer', 'gat_admin', 'yshj_reviewer', 'sjj_reviewer', 'admin', 'dsj_clerk', 'hkfgw_analyst'];
 
@@ -27,8 +29,6 @@ async function entry(name: string) {
     .where('v.name', '=', name)
     .executeTakeFirstOrThrow();
 }
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
-const notes = (org: string, kind: string) => db().selectFrom('notifications').selectAll().where('org_id', '=', org).where('kind', '=', kind).execute();
 const duty = (caseId: string, name: string) => db().selectFrom('duties').selectAll().where('case_type', '=', 'open_application').where('case_id', '=', caseId).where('duty', '=', name).executeTakeFirstOrThrow();
 
 const E = { individual: { id: '', code: '' }, vehicles: { id: '', code: '' }, licences: { id: '', code: '' }, population: { id: '', code: '' } };

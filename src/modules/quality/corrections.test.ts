@@ -10,6 +10,7 @@ import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harne
 import { ok, refused } from '../../../test/assert.js';
 import { sweepOverdue } from '../../kernel/deadlines.js';
 import { synthUscc } from '../ingest/synth.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -19,9 +20,9 @@ const as = (login: string) => {
   return c;
 };
 const db = () => env.k.db.kysely;
+const { orgId } = lookups(db);
 const LOGINS = ['hkfgw_analyst', 'scj_clerk', 'scj_officer', 'gat_clerk', 'yshj_reviewer', 'zhangsan'];
 const HAINAN = '000 第四十二条';
-
 
 async function entryId(name: string): Promise<string> {
   const r = await db()
@@ -32,7 +33,6 @@ async function entryId(name: string): Promise<string> {
     .executeTakeFirstOrThrow();
   return r.id;
 }
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
 const report = (login: string, b: Record<string, unknown>) => as(login).post('/api/v1/quality/corrections', b);
 const answer = (login: string, id: string, b: Record<string, unknown>) => as(login).post(`/api/v1/quality/corrections/${id}/answer`, b);
 const dutyOf = (caseId: string) => db().selectFrom('duties').selectAll().where('case_type', '=', 'quality_correction').where('case_id', '=', caseId).executeTakeFirstOrThrow();

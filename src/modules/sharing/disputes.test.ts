@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harness.js';
 import { demoUscc } from '../identity/demo.js';
 import { ok, refused } from '../../../test/assert.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -18,22 +19,10 @@ const as = (login: string) => {
   return c;
 };
 const db = () => env.k.db.kysely;
+const { orgId, notes, audits, entryId } = lookups(db);
 const LOGINS = ['gat_clerk', 'gat_officer', 'gat_admin', 'scj_clerk', 'scj_officer', 'sthj_officer', 'hkfgw_analyst', 'hkfgw_officer', 'hk_admin', 'yshj_reviewer', 'yshj_admin', 'sjj_reviewer', 'admin'];
 const ART16 = '000 第十六条';
 
-
-const entryId = async (name: string) =>
-  (
-    await db()
-      .selectFrom('catalog_entries as e')
-      .innerJoin('catalog_versions as v', (j) => j.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.published_version'))
-      .select('e.id')
-      .where('v.name', '=', name)
-      .executeTakeFirstOrThrow()
-  ).id;
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
-const notes = (org: string, kind: string) => db().selectFrom('notifications').selectAll().where('org_id', '=', org).where('kind', '=', kind).execute();
-const audits = (action: string, objectId: string) => db().selectFrom('audit_events').selectAll().where('action', '=', action).where('object_id', '=', objectId).execute();
 const duty = (caseId: string, name: string) => db().selectFrom('duties').selectAll().where('case_type', '=', 'dispute').where('case_id', '=', caseId).where('duty', '=', name).executeTakeFirst();
 
 const O = { gat: '', scj: '', hkfgw: '', hk: '', sy: '', yshj: '' };

@@ -12,10 +12,12 @@ import { testEnv, type TestEnv } from '../../../test/harness.js';
 import { ok, refused, signIn } from '../../../test/assert.js';
 import type { Client } from '../../../test/harness.js';
 import { makePublishedEntry } from '../ingest/factories.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 let as: (login: string) => Client;
 const db = () => env.k.db.kysely;
+const { orgId, notes, audits } = lookups(db);
 const LOGINS = ['yunying_engineer', 'yunying_admin', 'kaifa_dev', 'goumai_buyer', 'zhangsan', 'gat_clerk', 'gat_officer', 'scj_clerk', 'scj_officer', 'sthj_officer'];
 
 const ART_SANDBOX = '003 第三条；004 第二十五条';
@@ -53,9 +55,6 @@ async function pending(entryId = E.population, extra: Record<string, unknown> = 
   return s;
 }
 
-const audits = (action: string, objectId: string) => db().selectFrom('audit_events').selectAll().where('action', '=', action).where('object_id', '=', objectId).execute();
-const notes = (org: string, kind: string) => db().selectFrom('notifications').selectAll().where('org_id', '=', org).where('kind', '=', kind).execute();
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
 async function entryOf(name: string): Promise<{ id: string; code: string }> {
   return db()
     .selectFrom('catalog_entries as e')

@@ -13,10 +13,12 @@ import { ok, refused, signIn } from '../../../test/assert.js';
 import { runJobsOnce } from '../../kernel/jobs.js';
 import { clearFields as deliveryClearFields } from '../delivery/repo.js';
 import { sharingJobs } from './jobs.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 let as: Awaited<ReturnType<typeof signIn>>;
 const db = () => env.k.db.kysely;
+const { orgId, notes, audits } = lookups(db);
 const ART14 = '000 第十四条';
 const LOGINS = ['gat_clerk', 'gat_officer', 'gat_admin', 'scj_clerk', 'scj_officer', 'sthj_clerk', 'sthj_officer', 'hkfgw_analyst', 'hkfgw_officer', 'yshj_reviewer', 'sjj_reviewer', 'admin'];
 
@@ -29,9 +31,6 @@ async function entryId(name: string): Promise<string> {
     .executeTakeFirstOrThrow();
   return r.id;
 }
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
-const notes = (org: string, kind: string) => db().selectFrom('notifications').selectAll().where('org_id', '=', org).where('kind', '=', kind).execute();
-const audits = (action: string, objectId: string) => db().selectFrom('audit_events').selectAll().where('action', '=', action).where('object_id', '=', objectId).execute();
 
 const E = { population: '', vehicles: '', licences: '' };
 const O = { gat: '', scj: '', sthj: '', hkfgw: '', yshj: '' };

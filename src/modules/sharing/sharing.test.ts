@@ -10,6 +10,7 @@ import { loginAs, testEnv, type Client, type TestEnv } from '../../../test/harne
 import { AppError } from '../../kernel/errors.js';
 import { checkGrant } from './grants.service.js';
 import { ok, refused } from '../../../test/assert.js';
+import { lookups } from '../../../test/lookups.js';
 
 let env: TestEnv;
 const clients = new Map<string, Client>();
@@ -19,6 +20,7 @@ const as = (login: string) => {
   return c;
 };
 const db = () => env.k.db.kysely;
+const { orgId, notes, audits } = lookups(db);
 const LOGINS = [
   'gat_clerk',
   'gat_officer',
@@ -38,7 +40,6 @@ const LOGINS = [
 ];
 const ART14 = '000 第十四条';
 
-
 async function entryId(name: string): Promise<string> {
   const r = await db()
     .selectFrom('catalog_entries as e')
@@ -48,9 +49,6 @@ async function entryId(name: string): Promise<string> {
     .executeTakeFirstOrThrow();
   return r.id;
 }
-const orgId = async (name: string) => (await db().selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
-const notes = (org: string, kind: string) => db().selectFrom('notifications').selectAll().where('org_id', '=', org).where('kind', '=', kind).execute();
-const audits = (action: string, objectId: string) => db().selectFrom('audit_events').selectAll().where('action', '=', action).where('object_id', '=', objectId).execute();
 
 const E = { licences: '', abnormal: '', population: '', vehicles: '', fugitives: '' };
 const O = { gat: '', scj: '', sthj: '', hkfgw: '', yshj: '' };
