@@ -119,10 +119,7 @@ function openRowsSql(q: string | null | undefined, needs: OpenRowsNeeds): RawBui
     LEFT JOIN dataset_versions dv ON dv.entry_id = e.id AND dv.live
     ${
       needs.usage
-        ? sql`LEFT JOIN LATERAL (
-      SELECT sum(count) FILTER (WHERE kind = 'download') AS downloads, sum(count) FILTER (WHERE kind = 'api') AS api_calls
-      FROM open_usage WHERE entry_id = e.id
-    ) u ON true`
+        ? sql`LEFT JOIN open_usage_totals u ON u.entry_id = e.id`
         : sql``
     }
     WHERE v.status = 'published' AND v.open_attr IN ('unconditional', 'conditional')

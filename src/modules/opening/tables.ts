@@ -17,6 +17,13 @@ export interface OpenUsageTable {
   rows: ColumnType<number, number | undefined, number>;
 }
 
+/** An entry's usage of all time (migrations/0026), kept by a trigger on open_usage. */
+export interface OpenUsageTotalsTable {
+  entry_id: string;
+  downloads: ColumnType<number, number | undefined, number>;
+  api_calls: ColumnType<number, number | undefined, number>;
+}
+
 export interface OpenFeaturedTable {
   entry_id: string;
   position: ColumnType<number, number | undefined, number>;
@@ -26,5 +33,6 @@ export interface OpenFeaturedTable {
 
 export interface OpeningTables {
   open_usage: OpenUsageTable;
+  open_usage_totals: OpenUsageTotalsTable;
   open_featured: OpenFeaturedTable;
 }
