@@ -57,6 +57,9 @@ async function phonePage(t: E2E): Promise<{ page: Page; close: () => Promise<voi
   return { page: await context.newPage(), close: () => context.close() };
 }
 
+/** The anonymous download limit of this suite's server. */
+const DOWNLOADS_A_MINUTE = 3;
+
 /** The page does not scroll sideways (390 px wide phone). */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
@@ -130,6 +133,34 @@ e2eSuite(
       const usage = await t.env.app.inject({ method: 'GET', url: `/api/v1/open/entries/${codes[OPEN_ENTRY]}` });
       expect(usage.statusCode, usage.body).toBe(200);
       expect((usage.json() as { usage: { downloads: number } }).usage.downloads).toBeGreaterThanOrEqual(1);
+    }, 90_000);
+
+    it('a download refused for too many a minute says so on the page, with the limit, and saves nothing', async () => {
+      const page = await t.newPage();
+      await page.goto(`/open/datasets/${codes[OPEN_ENTRY]}`);
+      const button = page.getByTestId('download-json');
+      await button.waitFor();
+      let saved = 0;
+      page.on('download', () => void saved++);
+      // Every visitor of this suite shares 127.0.0.1 and its budget: click until the page refuses.
+      // Within one window that takes at most the limit's clicks plus one; a window that ends
+      // meanwhile allows as many again.
+      let refusal: string | null = null;
+      for (let click = 0; click <= 2 * DOWNLOADS_A_MINUTE + 1 && refusal === null; click++) {
+        const before = saved;
+        await expect.poll(async () => (await button.getAttribute('class')) ?? '').not.toContain('ant-btn-loading');
+        await button.click();
+        await expect
+          .poll(async () => (saved > before ? 'saved' : (await page.locator('.ant-message-error').count()) > 0 ? 'refused' : 'waiting'), { timeout: UI_TIMEOUT })
+          .not.toBe('waiting');
+        if (saved === before) refusal = await page.locator('.ant-message-error').last().innerText();
+      }
+      expect(refusal).toContain('开放数据下载过于频繁');
+      expect(refusal).toContain(`每个 IP 每分钟最多下载 ${DOWNLOADS_A_MINUTE} 次`);
+      // Once the refused click has finished, no file came of it.
+      const savedAtRefusal = saved;
+      await expect.poll(async () => (await button.getAttribute('class')) ?? '').not.toContain('ant-btn-loading');
+      expect(saved).toBe(savedAtRefusal);
     }, 90_000);
 
     it('a conditionally open dataset offers 申请使用 after signing in, not a download', async () => {
@@ -218,5 +249,6 @@ e2eSuite(
       }
     }, 90_000);
   },
-  { setup },
+  // A low download limit, so that the refusal is reached in a few clicks (the first test downloads once).
+  { setup, env: { config: { openDownloadRateLimitPerMinute: DOWNLOADS_A_MINUTE } } },
 );

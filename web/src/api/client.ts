@@ -2,6 +2,7 @@
  * The typed fetch client for the same-origin JSON API. Session cookies travel automatically;
  * state-changing requests echo the readable `csrf` cookie in `x-csrf-token` (double submit).
  */
+import { saveBlob } from '../lib/download';
 import type {
   AddWorkingDaysResult,
   ApiErrorBody,
@@ -193,15 +194,7 @@ export async function downloadFile(path: string, query: Query | undefined, fallb
     }
     throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
   }
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = dispositionName(res.headers.get('content-disposition')) ?? fallbackName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(dispositionName(res.headers.get('content-disposition')) ?? fallbackName, await res.blob());
 }
 
 /** Sends a file as the request body (an XLSX upload); answers and refusals as for JSON calls. */

@@ -3,7 +3,7 @@
  * with their article, data dictionary, preview, update history, quality, usage, downloads (or why
  * not, or 申请使用 for conditional data), the rows API and DCAT/CKAN links.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { App, Alert, Button, Card, Col, Descriptions, Empty, Grid, Progress, Result, Row, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { CopyOutlined, DownloadOutlined, FileProtectOutlined, LeftOutlined } from '@ant-design/icons';
@@ -15,7 +15,8 @@ import { errorText } from '../../lib/errors';
 import { LawHint } from '../../components/LawHint';
 import { EChart } from '../quality/EChart';
 import { useCatalogLabels } from '../catalog/labels';
-import { DOWNLOAD_FORMATS, downloadUrl, openApi, rowsUrl, type OpenEntryDetail, type OpenField } from './api';
+import { downloadFile } from '../../api/client';
+import { DOWNLOAD_FORMATS, downloadUrl, openApi, openDownloadPath, rowsUrl, type DownloadFormat, type OpenEntryDetail, type OpenField } from './api';
 import { datasetPath, LoadError, OpenAttrTag, useNumber } from './parts';
 import { usePageMeta } from './meta';
 
@@ -107,7 +108,22 @@ function UsageChart({ usage }: { usage: OpenEntryDetail['usage'] }) {
 function Downloads({ entry }: { entry: OpenEntryDetail }) {
   const { t } = useI18n();
   const { me } = useAuth();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState<DownloadFormat | null>(null);
   const applyPath = entry.links.apply ?? `${datasetPath(entry.code)}/apply`;
+  // Fetched by the page rather than followed as a link, so that a refusal (too many downloads a
+  // minute, data no longer open) is shown in words instead of a failed download. The link stays
+  // for crawlers and for opening in a new tab.
+  const download = async (f: DownloadFormat) => {
+    setBusy(f);
+    try {
+      await downloadFile(openDownloadPath(entry.code), { format: f }, `${entry.code}.${f}`);
+    } catch (e) {
+      message.error(errorText(e, t), 8);
+    } finally {
+      setBusy(null);
+    }
+  };
   return (
     <Card size="small" title={<h2 className="portal-card-h2">{t('portal.ds.download')}</h2>} className="portal-section" data-testid="dataset-downloads">
       {entry.downloadable ? (
@@ -119,6 +135,11 @@ function Downloads({ entry }: { entry: OpenEntryDetail }) {
               icon={<DownloadOutlined />}
               href={entry.links.downloads?.[f] ?? downloadUrl(entry.code, f)}
               download
+              loading={busy === f}
+              onClick={(e) => {
+                e.preventDefault();
+                if (busy === null) void download(f);
+              }}
               style={{ minHeight: 40 }}
               data-testid={`download-${f}`}
             >

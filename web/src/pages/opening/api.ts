@@ -165,8 +165,11 @@ export const openApi = {
 };
 
 /** Where a download is served: a plain link, so the browser saves it and crawlers see it. */
+/** The download route of an open dataset, without its query. */
+export const openDownloadPath = (code: string): string => `/api/v1/open/entries/${encodeURIComponent(code)}/download`;
+
 export function downloadUrl(code: string, format: DownloadFormat): string {
-  return `/api/v1/open/entries/${encodeURIComponent(code)}/download?format=${format}`;
+  return `${openDownloadPath(code)}?format=${format}`;
 }
 
 /** The open data API of an entry (rows), as the snippet shows it. */
