@@ -108,6 +108,28 @@ export function openDropdown(page: Page): Locator {
   return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
 }
 
+/**
+ * Chooses `option` in the first select of a table row (a field's policy or masking strategy) and
+ * waits until the row shows it; a click landing while the dialog or the list still animates in is
+ * tried again.
+ */
+export async function chooseInRow(page: Page, row: Locator, option: string): Promise<void> {
+  const shown = row.locator('.ant-select-selection-item', { hasText: option });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await shown.count()) === 0) {
+      await row.locator('.ant-select-selector').first().click();
+      await openDropdown(page).locator('.ant-select-item-option', { hasText: option }).first().click();
+    }
+    const chosen = await shown
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (chosen) return;
+  }
+  throw new Error(`“${option}” could not be chosen in the row`);
+}
+
 export async function waitForText(locator: Locator, text: string | RegExp, timeout = UI_TIMEOUT): Promise<Locator> {
   const match = locator.filter({ hasText: text }).first();
   try {

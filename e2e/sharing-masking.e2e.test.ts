@@ -4,31 +4,9 @@
  * strategy on the grant, and later changes the name to a truncation with a reason; the requester
  * sees the same strategies on its side. The request is filed and signed over the API.
  */
-import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { loginAs, type TestEnv } from '../test/harness.js';
-import { closeDrawer, e2eSuite, openDropdown, waitForText } from './browser.js';
-
-/**
- * Chooses the strategy of a field's row (its first select) and waits until the row shows it; a
- * click landing while the list still animates in is tried again.
- */
-async function chooseKind(page: Page, row: Locator, option: string): Promise<void> {
-  const shown = row.locator('.ant-select-selection-item', { hasText: option });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if ((await shown.count()) === 0) {
-      await row.locator('.ant-select-selector').first().click();
-      await openDropdown(page).locator('.ant-select-item-option', { hasText: option }).click();
-    }
-    const ok = await shown
-      .first()
-      .waitFor({ timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (ok) return;
-  }
-  throw new Error(`the strategy ${option} could not be chosen`);
-}
+import { chooseInRow, closeDrawer, e2eSuite, waitForText } from './browser.js';
 
 const ids: Record<string, string> = {};
 
@@ -69,7 +47,7 @@ e2eSuite(
       await waitForText(idRow, '默认（部分遮盖）');
       // gender holds no personal information: no strategy is offered for it.
       expect(await page.getByTestId('masking-gender').count()).toBe(0);
-      await chooseKind(page, idRow, '假名化（本授权）');
+      await chooseInRow(page, idRow, '假名化（本授权）');
       await page.getByTestId('share-approve-confirm').click();
       await waitForText(detail.getByTestId('share-status'), '已同意');
 
@@ -81,7 +59,7 @@ e2eSuite(
 
       await page.getByTestId('grant-masking-edit').click();
       await waitForText(page.getByTestId('masking-name'), '默认（部分遮盖）');
-      await chooseKind(page, page.getByTestId('masking-name'), '截断');
+      await chooseInRow(page, page.getByTestId('masking-name'), '截断');
       const length = page.getByTestId('masking-name-length');
       await length.fill('1');
       await page.getByTestId('grant-masking-submit').click();

@@ -5,28 +5,9 @@
  * is stopped below the jurisdiction's threshold, sets a higher one and release approval, and the
  * grant shows the policies to both sides.
  */
-import type { Locator, Page } from 'playwright-core';
 import { it } from 'vitest';
 import { loginAs, type TestEnv } from '../test/harness.js';
-import { closeDrawer, e2eSuite, openDropdown, waitForText } from './browser.js';
-
-/** Chooses a policy in a field's row and waits until the row shows it (a click during the dialog's animation is tried again). */
-async function choosePolicy(page: Page, row: Locator, option: string): Promise<void> {
-  const shown = row.locator('.ant-select-selection-item', { hasText: option });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if ((await shown.count()) === 0) {
-      await row.locator('.ant-select-selector').first().click();
-      await openDropdown(page).locator('.ant-select-item-option', { hasText: option }).first().click();
-    }
-    const ok = await shown
-      .first()
-      .waitFor({ timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (ok) return;
-  }
-  throw new Error(`the policy ${option} could not be chosen`);
-}
+import { chooseInRow, closeDrawer, e2eSuite, waitForText } from './browser.js';
 
 const ids: Record<string, string> = {};
 
@@ -69,7 +50,7 @@ e2eSuite(
       await waitForText(page.getByTestId('sandbox-policy-name'), '不可见');
       await waitForText(page.getByTestId('sandbox-policy-birth_date'), '分组键');
       await waitForText(page.getByTestId('sandbox-policy-gender'), '明文可见');
-      await choosePolicy(page, page.getByTestId('sandbox-policy-gender'), '分组键');
+      await chooseInRow(page, page.getByTestId('sandbox-policy-gender'), '分组键');
       // Below the jurisdiction's threshold the dialog stops; above it goes through.
       const size = page.getByTestId('sandbox-min-group-size');
       await size.fill('9');

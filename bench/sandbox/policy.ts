@@ -18,56 +18,14 @@ import { performance } from 'node:perf_hooks';
 import { parseSync } from 'libpg-query';
 import { fmt, machineFacts, parseCommandLine, positiveInt, printMachine, round, table } from '../common.js';
 import { checkSandboxQuery, loadPolicyParser } from '../../src/modules/privacy/sandbox.policy.js';
+import { POP, SSB, VIS } from '../../src/modules/privacy/sandbox.fixtures.js';
 import type { SandboxView } from '../../src/modules/privacy/sandbox.types.js';
 
 const USAGE = 'usage: npm run bench:sandbox-policy -- [--iterations N] [--warmup N]';
 const TARGET_P95_MS = 2;
 
-const POP: SandboxView = {
-  name: 'HN-GAT-0001',
-  subjectColumn: 'id_number',
-  subjectUnique: true,
-  minGroupSize: 10,
-  dp: null,
-  columns: [
-    { name: 'id_number', type: 'string', policy: 'filter_only' },
-    { name: 'name', type: 'string', policy: 'hidden' },
-    { name: 'person_key', type: 'string', policy: 'join_key' },
-    { name: 'region', type: 'string', policy: 'group_key' },
-    { name: 'birth_date', type: 'date', policy: 'group_key' },
-    { name: 'gender', type: 'string', policy: 'plain' },
-    { name: 'education', type: 'string', policy: 'plain' },
-    { name: 'income', type: 'integer', policy: 'aggregate_only' },
-  ],
-};
-const VIS: SandboxView = {
-  name: 'HN-WJW-0002',
-  subjectColumn: 'person_key',
-  subjectUnique: false,
-  minGroupSize: 5,
-  dp: null,
-  columns: [
-    { name: 'person_key', type: 'string', policy: 'join_key' },
-    { name: 'hospital', type: 'string', policy: 'plain' },
-    { name: 'visit_date', type: 'date', policy: 'plain' },
-    { name: 'cost', type: 'number', policy: 'aggregate_only' },
-    { name: 'diagnosis', type: 'string', policy: 'filter_only' },
-  ],
-};
-const SSB: SandboxView = {
-  name: 'HN-SBJ-0004',
-  subjectColumn: 'id_number',
-  subjectUnique: false,
-  minGroupSize: 10,
-  dp: { bounds: { amount: [0, 5000] }, maxRowsPerSubject: 3 },
-  columns: [
-    { name: 'id_number', type: 'string', policy: 'hidden' },
-    { name: 'city', type: 'string', policy: 'group_key' },
-    { name: 'amount', type: 'number', policy: 'aggregate_only' },
-    { name: 'kind', type: 'string', policy: 'plain' },
-  ],
-};
-const VIEWS = [POP, VIS, SSB];
+/** The policy tests' views; the population also has an education column, which the mix groups by. */
+const VIEWS: SandboxView[] = [{ ...POP, columns: [...POP.columns, { name: 'education', type: 'string', policy: 'plain' }] }, VIS, SSB];
 
 const P = '"HN-GAT-0001"';
 const V = '"HN-WJW-0002"';
